@@ -1,0 +1,101 @@
+package io.pmaccountstream.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads typed values from {@link Settings}, collecting every problem instead of stopping at the
+ * first; a component reads all its fields, then calls {@link #throwIfProblems()} so start-up fails
+ * once, listing everything wrong.
+ */
+public final class ConfigReader {
+
+  private final Settings settings;
+  private final List<String> problems = new ArrayList<>();
+
+  public ConfigReader(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * The value, or the default; null (and a recorded problem) when required and missing or invalid.
+   */
+  public <T> T get(ConfigField<T> field) {
+    return read(field).orElse(null);
+  }
+
+  /**
+   * The value or the default if any; empty when unset (recorded as a problem only if the field is
+   * required).
+   */
+  public <T> Optional<T> read(ConfigField<T> field) {
+    Optional<String> raw = settings.get(field.name()).filter(s -> !s.isBlank());
+    String source = settings.sourceOf(field.name());
+    if (raw.isEmpty()) {
+      raw = field.defaultValue();
+      source = "default";
+    }
+    if (raw.isEmpty()) {
+      if (field.isRequired()) {
+        problems.add(
+            field.name()
+                + " is required ("
+                + field.doc()
+                + "); set it with the flag, "
+                + Settings.envName(field.name())
+                + " or the config file");
+      }
+      return Optional.empty();
+    }
+    T value;
+    try {
+      value = field.parse(raw.get());
+    } catch (RuntimeException e) {
+      String shown = field.isSecret() ? "[hidden]" : "'" + raw.get() + "'";
+      problems.add(
+          field.name()
+              + " = "
+              + shown
+              + " (from "
+              + source
+              + ") is not a valid "
+              + field.type()
+              + ": "
+              + e.getMessage());
+      return Optional.empty();
+    }
+    if (!field.accepts(value)) {
+      String shown = field.isSecret() ? "[hidden]" : "'" + raw.get() + "'";
+      problems.add(
+          field.name()
+              + " = "
+              + shown
+              + " (from "
+              + source
+              + ") is invalid: must be "
+              + field.validation().orElse("valid"));
+      return Optional.empty();
+    }
+    return Optional.of(value);
+  }
+
+  /** Records a problem that no single field can see (a combination of values, a missing file). */
+  public void problem(String message) {
+    problems.add(message);
+  }
+
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  public void throwIfProblems() {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+}
