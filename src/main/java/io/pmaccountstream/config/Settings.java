@@ -97,6 +97,25 @@ public final class Settings {
     return "default";
   }
 
+  /**
+   * Every key starting with {@code prefix}, from all sources (file, then flags), with the prefix
+   * removed. Environment variables cannot be enumerated by key, so pass-through keys come from the
+   * file or flags only.
+   */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> found = new HashMap<>();
+    fileValues.forEach((k, v) -> putIfPrefixed(found, prefix, k, v));
+    flags.forEach((k, v) -> putIfPrefixed(found, prefix, k, v));
+    return Map.copyOf(found);
+  }
+
+  private static void putIfPrefixed(
+      Map<String, String> into, String prefix, String key, String value) {
+    if (key.startsWith(prefix) && key.length() > prefix.length()) {
+      into.put(key.substring(prefix.length()), value);
+    }
+  }
+
   /** A copy with more flag values (they win over everything already here). */
   public Settings withFlags(Map<String, String> more) {
     Map<String, String> merged = new HashMap<>(flags);
