@@ -1,0 +1,120 @@
+package io.pmaccountstream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** What every section needs: where the stack is, how big to go, where to write. */
+final class BenchContext implements AutoCloseable {
+
+  private final Scale scale;
+  private final String bootstrapServers;
+  private final Optional<String> schemaRegistryUrl;
+  private final int partitions;
+  private final Path workDir;
+  private final Report report;
+  private Admin admin;
+
+  BenchContext(
+      Scale scale,
+      String bootstrapServers,
+      Optional<String> schemaRegistryUrl,
+      int partitions,
+      Path workDir,
+      Report report) {
+    this.scale = scale;
+    this.bootstrapServers = bootstrapServers;
+    this.schemaRegistryUrl = schemaRegistryUrl;
+    this.partitions = partitions;
+    this.workDir = workDir;
+    this.report = report;
+  }
+
+  Scale scale() {
+    return scale;
+  }
+
+  String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  Optional<String> schemaRegistryUrl() {
+    return schemaRegistryUrl;
+  }
+
+  /**
+   * Partitions of every topic the benchmark creates: the baseline and the pipeline use the same.
+   */
+  int partitions() {
+    return partitions;
+  }
+
+  Path workDir() {
+    return workDir;
+  }
+
+  Path logDir() {
+    return workDir.resolve("logs");
+  }
+
+  Report report() {
+    return report;
+  }
+
+  synchronized Admin admin() {
+    if (admin == null) {
+      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+    return admin;
+  }
+
+  /** Deletes the topics if they exist, then creates them empty with {@link #partitions()}. */
+  void recreateTopics(Set<String> topics) throws InterruptedException {
+    try {
+      try {
+        admin().deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      for (String topic : topics) {
+        while (true) {
+          try {
+            admin()
+                .createTopics(Set.of(new NewTopic(topic, partitions, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+            break;
+          } catch (ExecutionException e) {
+            // deletion is asynchronous: the old topic may be there for a moment
+            if (!(e.getCause() instanceof TopicExistsException) || System.nanoTime() > deadline) {
+              throw e;
+            }
+            Thread.sleep(200);
+          }
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot recreate topics " + topics, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+  }
+}
