@@ -1,5 +1,6 @@
 package io.pmaccountstream.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public final class BenchMain implements Callable<Integer> {
 
   /** Every section, in the order they run and print. */
   static List<Section> allSections() {
-    return List.of(new BaselineSection());
+    return List.of(new BaselineSection(), new SerdeSection());
   }
 
   @Override
@@ -81,6 +82,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Section> selected = select();
     Machine machine = Machine.describe();
     Report report = new Report();
+    Files.createDirectories(workDir.resolve("logs"));
     Instant started = Instant.now();
     Map<String, Object> run = new LinkedHashMap<>(chosen.asMap());
     run.put("sections", selected.stream().map(Section::id).toList());

@@ -1,0 +1,81 @@
+package io.pmaccountstream.bench;
+
+import io.pmaccountstream.avro.AccountSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Section 6: encoding and decoding one AccountSnapshot. {@code avroOnly*} is plain Avro binary with
+ * a reused encoder/decoder: the floor our serde (framing, schema-id cache) is compared with. The
+ * snapshots rotate over 1,024 realistic values so that no branch sees one constant input.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class SerdeBenchmark {
+
+  static final String TOPIC = "pm.account.snapshots";
+  private static final int VALUES = 1024;
+
+  private AccountSnapshot[] snapshots;
+  private byte[][] avroOnlyBytes;
+  private int next;
+
+  private final SpecificDatumWriter<AccountSnapshot> avroWriter =
+      new SpecificDatumWriter<>(AccountSnapshot.class);
+  private final SpecificDatumReader<AccountSnapshot> avroReader =
+      new SpecificDatumReader<>(AccountSnapshot.class);
+  private final ByteArrayOutputStream avroOut = new ByteArrayOutputStream(256);
+  private BinaryEncoder avroEncoder;
+  private BinaryDecoder avroDecoder;
+
+  @Setup
+  public void setUp() throws IOException {
+    RealisticSnapshots source = new RealisticSnapshots(200, VALUES, 7, Duration.ofSeconds(1));
+    snapshots = new AccountSnapshot[VALUES];
+    avroOnlyBytes = new byte[VALUES][];
+    for (int i = 0; i < VALUES; i++) {
+      snapshots[i] = source.next();
+      avroOnlyBytes[i] = avroEncode(snapshots[i]);
+    }
+  }
+
+  private int nextIndex() {
+    int i = next;
+    next = (i + 1) & (VALUES - 1);
+    return i;
+  }
+
+  private byte[] avroEncode(AccountSnapshot snapshot) throws IOException {
+    avroOut.reset();
+    avroEncoder = EncoderFactory.get().directBinaryEncoder(avroOut, avroEncoder);
+    avroWriter.write(snapshot, avroEncoder);
+    return avroOut.toByteArray();
+  }
+
+  @Benchmark
+  public byte[] avroOnlyEncode() throws IOException {
+    return avroEncode(snapshots[nextIndex()]);
+  }
+
+  @Benchmark
+  public AccountSnapshot avroOnlyDecode() throws IOException {
+    avroDecoder = DecoderFactory.get().binaryDecoder(avroOnlyBytes[nextIndex()], avroDecoder);
+    return avroReader.read(null, avroDecoder);
+  }
+}

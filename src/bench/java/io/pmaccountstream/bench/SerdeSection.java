@@ -1,0 +1,38 @@
+package io.pmaccountstream.bench;
+
+import java.util.Collection;
+import org.openjdk.jmh.results.RunResult;
+
+/** Section 6: JMH encode/decode of AccountSnapshot, time and allocation per operation. */
+final class SerdeSection implements Section {
+
+  static final String ID = "6";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "serde (JMH)";
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    Report report = context.report();
+    report.setting(ID, "jmh", Jmh.describe(context.scale(), true));
+    report.setting(ID, "input", "1,024 realistic snapshots in rotation");
+    Collection<RunResult> results = Jmh.run(context.scale(), SerdeBenchmark.class, true, context);
+    figures(report, results, "avroOnlyEncode", "encode, Avro binary only (reference)");
+    figures(report, results, "avroOnlyDecode", "decode, Avro binary only (reference)");
+  }
+
+  private static void figures(
+      Report report, Collection<RunResult> results, String method, String label) {
+    RunResult result = Jmh.of(results, method);
+    report.figure(ID, label, Jmh.score(result), "ns/op");
+    Jmh.allocatedBytesPerOp(result)
+        .ifPresent(bytes -> report.figure(ID, label + " allocation", bytes, "B/op"));
+  }
+}
