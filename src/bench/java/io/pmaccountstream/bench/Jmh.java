@@ -3,7 +3,6 @@ package io.pmaccountstream.bench;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -43,7 +42,6 @@ final class Jmh {
             .measurementIterations(scale.jmhMeasurementIterations())
             .measurementTime(TimeValue.milliseconds(scale.jmhIterationTime().toMillis()))
             .threads(1)
-            .timeUnit(TimeUnit.NANOSECONDS)
             .jvmArgs(
                 "-Xms1g",
                 "-Xmx1g",
