@@ -53,15 +53,24 @@ public final class ScenarioFile {
 
   private final Path baseDir;
   private final long seed;
+  private final KeyType defaultKeyType;
   private final List<String> problems = new ArrayList<>();
 
-  private ScenarioFile(Path baseDir, long seed) {
+  private ScenarioFile(Path baseDir, long seed, KeyType defaultKeyType) {
     this.baseDir = baseDir;
     this.seed = seed;
+    this.defaultKeyType = defaultKeyType;
   }
 
-  /** Reads and validates a file; relative key paths resolve against the file's directory. */
   public static Scenario load(Path file, long seed) {
+    return load(file, seed, KeyType.HMAC);
+  }
+
+  /**
+   * Reads and validates a file; relative key paths resolve against the file's directory. Accounts
+   * without keys get generated ones of their {@code keyType}, else of {@code defaultKeyType}.
+   */
+  public static Scenario load(Path file, long seed, KeyType defaultKeyType) {
     String text;
     try {
       text = Files.readString(file);
@@ -70,11 +79,16 @@ public final class ScenarioFile {
     }
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     Path dir = file.toAbsolutePath().getParent();
-    return parse(text, json, dir, seed);
+    return parse(text, json, dir, seed, defaultKeyType);
+  }
+
+  public static Scenario parse(String text, boolean json, Path baseDir, long seed) {
+    return parse(text, json, baseDir, seed, KeyType.HMAC);
   }
 
   /** Parses scenario text; {@code json} false means YAML. */
-  public static Scenario parse(String text, boolean json, Path baseDir, long seed) {
+  public static Scenario parse(
+      String text, boolean json, Path baseDir, long seed, KeyType defaultKeyType) {
     ObjectMapper mapper = json ? new ObjectMapper() : new YAMLMapper();
     mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     JsonNode root;
@@ -85,7 +99,7 @@ public final class ScenarioFile {
           List.of(
               "scenario is not valid " + (json ? "JSON" : "YAML") + ": " + e.getOriginalMessage()));
     }
-    return new ScenarioFile(baseDir, seed).read(root);
+    return new ScenarioFile(baseDir, seed, defaultKeyType).read(root);
   }
 
   private Scenario read(JsonNode root) {
@@ -202,7 +216,7 @@ public final class ScenarioFile {
                 where,
                 s -> KeyType.valueOf(s.toUpperCase(Locale.ROOT)),
                 "hmac, rsa or ed25519")
-            .orElse(KeyType.HMAC);
+            .orElse(defaultKeyType);
     if (secret.isPresent() && pem.isPresent()) {
       problems.add(where + ": give 'secret' (HMAC) or 'publicKeyPem' (RSA/Ed25519), not both");
       return null;
