@@ -233,20 +233,23 @@ public record SimulatorConfig(
 
   private static FaultConfig faults(ConfigReader reader) {
     Map<Fault, Double> rates = new LinkedHashMap<>();
-    double total = 0;
+    BigDecimal total = BigDecimal.ZERO;
     for (Map.Entry<Fault, ConfigField<BigDecimal>> field : FAULT_RATES.entrySet()) {
-      double rate = reader.read(field.getValue()).map(BigDecimal::doubleValue).orElse(0.0);
+      BigDecimal exact = reader.read(field.getValue()).orElse(BigDecimal.ZERO);
+      double rate = exact.doubleValue();
       if (field.getKey() == Fault.SERVER_ERROR_500) {
         rates.put(Fault.SERVER_ERROR_500, rate / 2);
         rates.put(Fault.SERVER_ERROR_503, rate / 2);
       } else {
         rates.put(field.getKey(), rate);
       }
-      total += rate;
+      total = total.add(exact);
     }
-    if (total > 1 + 1e-9) {
+    if (total.compareTo(BigDecimal.ONE) > 0) {
       reader.problem(
-          "simulator.fault.*.rate add up to " + total + "; they must add up to at most 1");
+          "simulator.fault.*.rate add up to "
+              + total.toPlainString()
+              + "; they must add up to at most 1");
       rates.replaceAll((fault, rate) -> 0.0);
     }
     Duration latency = reader.read(LATENCY).orElse(Duration.ZERO);

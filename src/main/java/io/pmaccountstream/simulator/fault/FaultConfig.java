@@ -11,7 +11,14 @@ import java.util.Map;
 public record FaultConfig(Map<Fault, Double> rates, LatencyModel latency) {
 
   public FaultConfig {
-    rates = Map.copyOf(rates);
+    Map<Fault, Double> nonZero = new EnumMap<>(Fault.class);
+    rates.forEach(
+        (fault, rate) -> {
+          if (rate != 0) {
+            nonZero.put(fault, rate);
+          }
+        });
+    rates = Map.copyOf(nonZero);
     double total = 0;
     for (Map.Entry<Fault, Double> rate : rates.entrySet()) {
       if (rate.getValue() < 0 || rate.getValue() > 1) {
