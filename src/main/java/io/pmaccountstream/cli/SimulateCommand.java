@@ -42,8 +42,32 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file")
   Path config;
 
-  @Option(names = "--port", description = "Port; 0 (default) picks a free one")
+  @Option(names = "--port", paramLabel = "PORT", description = "Port; 0 (default) picks a free one")
   String port;
+
+  @Option(
+      names = "--bind-address",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (default 127.0.0.1)")
+  String bindAddress;
+
+  @Option(
+      names = "--fapi-weight-limit",
+      paramLabel = "WEIGHT",
+      description = "Weight per IP per minute for /fapi/v1/time (default 2400)")
+  String fapiWeightLimit;
+
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      description = "Connections served at once (default 512)")
+  String maxConnections;
+
+  @Option(
+      names = "--idle-timeout",
+      paramLabel = "DURATION",
+      description = "Idle keep-alive connections close after this (default 60s)")
+  String idleTimeout;
 
   @Option(
       names = "--scenario",
@@ -56,10 +80,16 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--accounts", paramLabel = "N", description = "Accounts per built-in scenario")
   String accounts;
 
-  @Option(names = "--seed", description = "Seed of paths, generated keys and faults (default 1)")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description = "Seed of paths, generated keys and faults (default 1)")
   String seed;
 
-  @Option(names = "--speed", description = "Scenario clock speed (default 1; 20 = 20x)")
+  @Option(
+      names = "--speed",
+      paramLabel = "FACTOR",
+      description = "Scenario clock speed (default 1; 20 = 20x)")
   String speed;
 
   @Option(
@@ -68,13 +98,19 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Server clock offset, e.g. 3s or -1500ms")
   String clockSkew;
 
-  @Option(names = "--weight-limit", description = "Request weight per IP per minute (default 6000)")
+  @Option(
+      names = "--weight-limit",
+      paramLabel = "WEIGHT",
+      description = "Request weight per IP per minute (default 6000)")
   String weightLimit;
 
   @Option(names = "--ban-duration", paramLabel = "DURATION", description = "First 418 ban (2m)")
   String banDuration;
 
-  @Option(names = "--key-type", description = "Generated keys: hmac (default), rsa or ed25519")
+  @Option(
+      names = "--key-type",
+      paramLabel = "TYPE",
+      description = "Generated keys: hmac (default), rsa or ed25519")
   String keyType;
 
   @Option(
@@ -83,28 +119,52 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Write the accounts' API keys and secrets here as poller configuration")
   String credentialsOut;
 
-  @Option(names = "--server-error-rate", description = "Share of 500/503 answers")
+  @Option(
+      names = "--server-error-rate",
+      paramLabel = "RATE",
+      description = "Share of account requests: 500/503 answers")
   String serverErrorRate;
 
-  @Option(names = "--reset-rate", description = "Share of connections reset (TCP RST)")
+  @Option(
+      names = "--reset-rate",
+      paramLabel = "RATE",
+      description = "Share of account requests: connections reset (TCP RST)")
   String resetRate;
 
-  @Option(names = "--truncated-body-rate", description = "Share of bodies cut short")
+  @Option(
+      names = "--truncated-body-rate",
+      paramLabel = "RATE",
+      description = "Share of account requests: bodies cut short")
   String truncatedBodyRate;
 
-  @Option(names = "--truncated-json-rate", description = "Share of complete but cut JSON")
+  @Option(
+      names = "--truncated-json-rate",
+      paramLabel = "RATE",
+      description = "Share of account requests: complete but cut JSON")
   String truncatedJsonRate;
 
-  @Option(names = "--html-rate", description = "Share of HTML error pages")
+  @Option(
+      names = "--html-rate",
+      paramLabel = "RATE",
+      description = "Share of account requests: HTML error pages")
   String htmlRate;
 
-  @Option(names = "--empty-number-rate", description = "Share with an amount served as \"\"")
+  @Option(
+      names = "--empty-number-rate",
+      paramLabel = "RATE",
+      description = "Share with an amount served as \"\"")
   String emptyNumberRate;
 
-  @Option(names = "--non-numeric-rate", description = "Share with a non-numeric amount")
+  @Option(
+      names = "--non-numeric-rate",
+      paramLabel = "RATE",
+      description = "Share with a non-numeric amount")
   String nonNumericRate;
 
-  @Option(names = "--unknown-status-rate", description = "Share with an undocumented status")
+  @Option(
+      names = "--unknown-status-rate",
+      paramLabel = "RATE",
+      description = "Share with an undocumented status")
   String unknownStatusRate;
 
   @Option(
@@ -119,10 +179,16 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Uniform extra latency")
   String latencyJitter;
 
-  @Option(names = "--latency-distribution", description = "fixed (default) or lognormal")
+  @Option(
+      names = "--latency-distribution",
+      paramLabel = "NAME",
+      description = "fixed (default) or lognormal")
   String latencyDistribution;
 
-  @Option(names = "--latency-sigma", description = "Lognormal sigma (default 0.5)")
+  @Option(
+      names = "--latency-sigma",
+      paramLabel = "SIGMA",
+      description = "Lognormal sigma (default 0.5)")
   String latencySigma;
 
   @Option(
@@ -179,6 +245,10 @@ final class SimulateCommand implements Callable<Integer> {
   private Map<String, String> flags() {
     Map<String, String> flags = new HashMap<>();
     flags.put(SimulatorConfig.PORT.name(), port);
+    flags.put(SimulatorConfig.BIND_ADDRESS.name(), bindAddress);
+    flags.put(SimulatorConfig.FAPI_WEIGHT_LIMIT.name(), fapiWeightLimit);
+    flags.put(SimulatorConfig.MAX_CONNECTIONS.name(), maxConnections);
+    flags.put(SimulatorConfig.IDLE_TIMEOUT.name(), idleTimeout);
     flags.put(SimulatorConfig.SCENARIO.name(), scenario);
     flags.put(SimulatorConfig.ACCOUNTS.name(), accounts);
     flags.put(SimulatorConfig.SEED.name(), seed);

@@ -206,6 +206,15 @@ public record SimulatorConfig(
   }
 
   /**
+   * The {@code simulate} flag of a key: the key without {@code simulator.} and {@code fault.}, dots
+   * as dashes ({@code simulator.fault.reset.rate} is {@code --reset-rate}).
+   */
+  public static String flagOf(String key) {
+    return "--"
+        + key.replaceFirst("^simulator\\.", "").replaceFirst("^fault\\.", "").replace('.', '-');
+  }
+
+  /**
    * Reads every field, recording problems in the reader (the caller throws them, all at once);
    * invalid values fall back to defaults here so the record can still be built.
    */
