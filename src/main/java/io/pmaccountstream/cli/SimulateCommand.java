@@ -60,7 +60,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--max-connections",
       paramLabel = "N",
-      description = "Connections served at once (default 512)")
+      description = "Connections served at once (default 1024)")
   String maxConnections;
 
   @Option(

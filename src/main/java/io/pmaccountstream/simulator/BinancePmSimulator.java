@@ -203,6 +203,11 @@ public final class BinancePmSimulator implements AutoCloseable {
     return clock.scenarioMillis();
   }
 
+  /** Client connections open now (each holds a server thread). */
+  public int openConnections() {
+    return server.openConnections();
+  }
+
   /** Weight the IP has used in the current minute of the server clock. */
   public int usedWeight(String ip) {
     return papiWeights.used(ip);

@@ -117,14 +117,21 @@ public final class SimulatedAccount {
     return change;
   }
 
-  /** Hands the account back to its scenario, which sets its values from the path right away. */
+  /**
+   * Hands the account back to its scenario, which sets its values from the path right away (with
+   * {@code updateTime} now, if that changes them).
+   */
   public synchronized void resumeScenario() {
     if (!pinned) {
       return;
     }
     pinned = false;
     path.advanceTo(clock.scenarioMillis());
-    followPath();
+    pathUpdateAt = path.lastUpdateAt();
+    AccountState next = fromPath(clock.serverMillis());
+    if (!sameContent(state, next)) {
+      state = next;
+    }
   }
 
   public synchronized boolean isPinned() {
@@ -173,17 +180,20 @@ public final class SimulatedAccount {
       pathUpdateAt = path.lastUpdateAt();
       updateTime = clock.serverMillisAt(pathUpdateAt);
     }
-    AccountState next =
-        AccountState.of(
-            spec,
-            path.values(),
-            state.totalAvailableBalance(),
-            state.totalMarginOpenLoss(),
-            updateTime,
-            state.version() + 1);
+    AccountState next = fromPath(updateTime);
     if (!sameContent(state, next)) {
       state = next;
     }
+  }
+
+  private AccountState fromPath(long updateTime) {
+    return AccountState.of(
+        spec,
+        path.values(),
+        state.totalAvailableBalance(),
+        state.totalMarginOpenLoss(),
+        updateTime,
+        state.version() + 1);
   }
 
   private AccountValues patched(AccountValues current, AccountPatch patch) {

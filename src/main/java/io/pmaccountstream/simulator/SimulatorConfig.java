@@ -104,7 +104,7 @@ public record SimulatorConfig(
       ConfigField.integer(
               "simulator.max.connections",
               "Open connections served at once (one thread each); more wait in the backlog")
-          .withDefault("512")
+          .withDefault("1024")
           .validate(n -> n >= 1 && n <= 10_000, "between 1 and 10000");
   public static final ConfigField<Duration> IDLE_TIMEOUT =
       ConfigField.duration(
@@ -327,7 +327,7 @@ public record SimulatorConfig(
     private int weightLimit = 6000;
     private int fapiWeightLimit = 2400;
     private Duration banDuration = Duration.ofMinutes(2);
-    private int maxConnections = 512;
+    private int maxConnections = 1024;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private KeyType keyType = KeyType.HMAC;
     private FaultConfig faults = FaultConfig.none();

@@ -236,6 +236,33 @@ class SimulatorHandlerTest {
   }
 
   @Test
+  void resumingMovesUpdateTimeWhenThePathValuesDifferFromTheSetOnes() {
+    BinancePmSimulator sim = simulator(b -> b);
+    SimulatedAccount alice = sim.account("alice");
+    clock.advance(Duration.ofSeconds(10));
+    alice.set("1.3");
+    clock.advance(Duration.ofSeconds(10));
+
+    alice.resumeScenario();
+
+    assertThat(alice.current().updateTime()).isEqualTo(clock.millis());
+    assertThat(alice.current().version()).isEqualTo(2);
+  }
+
+  @Test
+  void settingTheSameValuesAgainIsNoChange() {
+    BinancePmSimulator sim = simulator(b -> b);
+    SimulatedAccount alice = sim.account("alice");
+    Change first = alice.set("1.3");
+    clock.advance(Duration.ofSeconds(10));
+
+    Change second = alice.set("1.3");
+
+    assertThat(second.version()).isEqualTo(first.version());
+    assertThat(second.state().updateTime()).isEqualTo(first.state().updateTime());
+  }
+
+  @Test
   void keepingUpdateTimeServesANewUniMmrUnderTheOldUpdateTime() {
     BinancePmSimulator sim = simulator(b -> b);
     clock.advance(Duration.ofMinutes(1));
