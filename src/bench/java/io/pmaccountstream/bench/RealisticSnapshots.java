@@ -2,53 +2,71 @@ package io.pmaccountstream.bench;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
+import io.pmaccountstream.simulator.scenario.AccountPath;
+import io.pmaccountstream.simulator.scenario.AccountSpec;
+import io.pmaccountstream.simulator.scenario.AccountValues;
+import io.pmaccountstream.simulator.scenario.BuiltInScenarios;
+import io.pmaccountstream.simulator.scenario.KeyType;
+import io.pmaccountstream.simulator.scenario.Scenario;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic random-walk snapshots of many accounts, shaped like what the poller publishes:
- * equity and maintenance margin walk geometrically, uniMMR is their ratio, the status follows
- * uniMMR bands (so some accounts cross levels and change status), every decimal has scale 8.
- * Snapshot {@code k} belongs to account {@code k % accounts}, at step {@code k / accounts}: the
- * accounts interleave as a poller's output does.
- *
- * <p>Memory is constant: snapshots are made one at a time.
+ * The snapshots a poller would publish for the simulator's {@code many} scenario (its benchmark
+ * load: a seeded driftless uniMMR walk per account, stepping every second, some accounts crossing
+ * the levels), observed once per step. The values are the simulator's own {@link AccountPath}; the
+ * fields the simulator derives from them (actual equity, initial margin, withdrawable) are derived
+ * the same way, and the poll metadata (latency, used weight, sequence) is what a poller writes.
+ * Snapshot {@code k} belongs to account {@code k % accounts} at step {@code k / accounts}: accounts
+ * interleave as a poller's output does. Memory is constant: snapshots are made one at a time.
  */
 final class RealisticSnapshots implements Iterator<AccountSnapshot> {
 
   static final int SCALE = 8;
   private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+  private static final String POLLER_INSTANCE = "41235@poller-0.pm-account-stream";
 
   private final int accounts;
   private final long count;
-  private final Duration interval;
-  private final Walk[] walks;
+  private final Duration step;
+  private final AccountSpec[] specs;
+  private final AccountPath[] paths;
+  private final long[] updateTimes;
+  private final long[] lastUpdateAt;
+  private final SplittableRandom metadata;
   private long next;
 
-  RealisticSnapshots(int accounts, long count, long seed, Duration interval) {
+  /**
+   * @param step scenario time between two observations of an account (the {@code many} walk moves
+   *     every second)
+   */
+  RealisticSnapshots(int accounts, long count, long seed, Duration step) {
     this.accounts = accounts;
     this.count = count;
-    this.interval = interval;
-    this.walks = new Walk[accounts];
-    SplittableRandom root = new SplittableRandom(seed);
+    this.step = step;
+    Scenario scenario = BuiltInScenarios.create("many", accounts, seed, KeyType.HMAC);
+    List<AccountSpec> list = scenario.accounts();
+    this.specs = list.toArray(new AccountSpec[0]);
+    this.paths = new AccountPath[accounts];
+    this.updateTimes = new long[accounts];
+    this.lastUpdateAt = new long[accounts];
     for (int i = 0; i < accounts; i++) {
-      walks[i] = new Walk(accountId(i), root.split());
+      paths[i] = new AccountPath(specs[i], scenario.thresholds(), seed);
+      updateTimes[i] = START.toEpochMilli();
+      lastUpdateAt[i] = paths[i].lastUpdateAt();
     }
+    this.metadata = new SplittableRandom(seed);
   }
 
-  /** The alias of account {@code i}, as configured in the poller. */
-  static String accountId(int i) {
-    return String.format("pm-desk-%04d", i);
-  }
-
-  /** One realistic snapshot, for sizing records and for micro-benchmarks. */
+  /** One realistic snapshot, for sizing records. */
   static AccountSnapshot one() {
-    return new RealisticSnapshots(1, 1, 42, Duration.ofSeconds(5)).next();
+    return new RealisticSnapshots(1, 1, 42, Duration.ofSeconds(1)).next();
   }
 
   @Override
@@ -63,81 +81,51 @@ final class RealisticSnapshots implements Iterator<AccountSnapshot> {
     }
     long k = next++;
     int account = (int) (k % accounts);
-    long step = k / accounts;
-    Instant observedAt = START.plus(interval.multipliedBy(step)).plusMillis(account);
-    return walks[account].step(observedAt, step + 1);
+    long stepIndex = k / accounts;
+    long scenarioMillis = step.toMillis() * stepIndex;
+    Instant observedAt = START.plusMillis(scenarioMillis + account % 1000);
+    AccountPath path = paths[account];
+    path.advanceTo(scenarioMillis);
+    if (path.lastUpdateAt() != lastUpdateAt[account]) {
+      lastUpdateAt[account] = path.lastUpdateAt();
+      updateTimes[account] = START.toEpochMilli() + path.lastUpdateAt();
+    }
+    return snapshot(specs[account], path.values(), updateTimes[account], observedAt, stepIndex + 1);
   }
 
-  /** One account's path. */
-  private static final class Walk {
-    private final String accountId;
-    private final SplittableRandom random;
-    private double equity;
-    private double maintMargin;
-    private final double collateralHaircut;
-    private Instant updateTime = START;
-    private AccountStatus status = AccountStatus.NORMAL;
+  private AccountSnapshot snapshot(
+      AccountSpec spec, AccountValues values, long updateTime, Instant observedAt, long sequence) {
+    BigDecimal initialMargin =
+        scaled(values.accountMaintMargin().multiply(spec.initialMarginRatio()));
+    BigDecimal withdrawable = values.accountEquity().subtract(initialMargin).max(BigDecimal.ZERO);
+    AccountStatus status = AccountStatus.valueOf(values.status());
+    return AccountSnapshot.newBuilder()
+        .setAccountId(spec.id())
+        .setUniMMR(scaled(values.uniMmr()))
+        .setAccountEquity(scaled(values.accountEquity()))
+        .setActualEquity(scaled(values.accountEquity().multiply(spec.actualEquityRatio())))
+        .setAccountInitialMargin(initialMargin)
+        .setAccountMaintMargin(scaled(values.accountMaintMargin()))
+        .setAccountStatus(status)
+        .setAccountStatusRaw(values.status())
+        .setVirtualMaxWithdrawAmount(scaled(withdrawable))
+        .setTotalAvailableBalance(optional(spec.totalAvailableBalance()))
+        .setTotalMarginOpenLoss(optional(spec.totalMarginOpenLoss()))
+        .setUpdateTime(Instant.ofEpochMilli(updateTime))
+        .setObservedAt(observedAt)
+        .setRequestLatencyMs(15 + metadata.nextInt(60))
+        .setUsedWeight1m(20 + metadata.nextInt(2000))
+        .setPollerInstanceId(POLLER_INSTANCE)
+        .setSequence(sequence)
+        .build();
+  }
 
-    Walk(String accountId, SplittableRandom random) {
-      this.accountId = accountId;
-      this.random = random;
-      this.equity = Math.exp(10 + random.nextDouble() * 5); // ~22k .. 3.3M USD
-      // A spread of risk: most accounts far from the levels, some close to them.
-      double startUniMmr = 1.1 + Math.pow(random.nextDouble(), 2) * 20;
-      this.maintMargin = equity / startUniMmr;
-      this.collateralHaircut = 0.9 + random.nextDouble() * 0.1;
-    }
+  /** Binance serves "" for an absent amount; the snapshot has null. */
+  private static BigDecimal optional(String served) {
+    return served == null || served.isEmpty() ? null : scaled(new BigDecimal(served));
+  }
 
-    AccountSnapshot step(Instant observedAt, long sequence) {
-      double before = equity / maintMargin;
-      equity *= Math.exp(random.nextGaussian() * 0.004);
-      maintMargin *= Math.exp(random.nextGaussian() * 0.004 + 0.00001);
-      double uniMmr = equity / maintMargin;
-      if (uniMmr < 1.0) { // the desk tops up margin rather than going bust
-        maintMargin = equity / 1.6;
-        uniMmr = 1.6;
-      }
-      if (uniMmr != before) {
-        updateTime = observedAt.minusMillis(1 + random.nextInt(900));
-      }
-      status = statusOf(uniMmr);
-      double actualEquity = equity / collateralHaircut;
-      return AccountSnapshot.newBuilder()
-          .setAccountId(accountId)
-          .setUniMMR(decimal(uniMmr))
-          .setAccountEquity(decimal(equity))
-          .setActualEquity(decimal(actualEquity))
-          .setAccountInitialMargin(decimal(maintMargin * 1.25))
-          .setAccountMaintMargin(decimal(maintMargin))
-          .setAccountStatus(status)
-          .setAccountStatusRaw(status.name())
-          .setVirtualMaxWithdrawAmount(decimal(Math.max(0, equity - maintMargin * 1.25)))
-          .setTotalAvailableBalance(random.nextInt(4) == 0 ? null : decimal(equity * 0.3))
-          .setTotalMarginOpenLoss(random.nextInt(4) == 0 ? null : decimal(equity * 0.001))
-          .setUpdateTime(updateTime)
-          .setObservedAt(observedAt)
-          .setRequestLatencyMs(15 + random.nextInt(60))
-          .setUsedWeight1m(20 + random.nextInt(2000))
-          .setPollerInstanceId("41235@poller-0.pm-account-stream")
-          .setSequence(sequence)
-          .build();
-    }
-
-    private static AccountStatus statusOf(double uniMmr) {
-      if (uniMmr < 1.05) {
-        return AccountStatus.FORCE_LIQUIDATION;
-      }
-      if (uniMmr < 1.2) {
-        return AccountStatus.REDUCE_ONLY;
-      }
-      if (uniMmr < 1.5) {
-        return AccountStatus.MARGIN_CALL;
-      }
-      return AccountStatus.NORMAL;
-    }
-
-    private static BigDecimal decimal(double v) {
-      return BigDecimal.valueOf(v).setScale(SCALE, RoundingMode.HALF_EVEN);
-    }
+  private static BigDecimal scaled(BigDecimal v) {
+    return v.setScale(SCALE, RoundingMode.HALF_UP);
   }
 }
