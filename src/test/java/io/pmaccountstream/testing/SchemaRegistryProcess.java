@@ -68,14 +68,22 @@ final class SchemaRegistryProcess implements AutoCloseable {
     throw lastFailure;
   }
 
+  /** The registry module: from failsafe's system property, else relative to the project. */
+  static Path moduleDir() {
+    String dir = System.getProperty(DIR_PROPERTY);
+    if (dir != null) {
+      return Paths.get(dir);
+    }
+    return Paths.get(System.getProperty("pmas.project.dir", "."), "tools", "schema-registry");
+  }
+
   static Path registryJar() {
-    Path dir =
-        Paths.get(
-            System.getProperty(
-                DIR_PROPERTY,
-                Paths.get(System.getProperty("pmas.project.dir", "."), "tools", "schema-registry")
-                    .toString()));
-    Path jar = dir.resolve(JAR).toAbsolutePath().normalize();
+    return registryJar(moduleDir());
+  }
+
+  /** The runnable jar in the given module directory, or an error that says how to build it. */
+  static Path registryJar(Path moduleDir) {
+    Path jar = moduleDir.resolve(JAR).toAbsolutePath().normalize();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "schema registry jar not found at "
