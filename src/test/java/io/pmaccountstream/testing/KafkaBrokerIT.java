@@ -65,16 +65,29 @@ class KafkaBrokerIT {
       String topic = own.createTopic(KafkaBrokerExtension.uniqueTopic("restart-it"), 1);
       produce(own, topic, "k", "before-outage");
 
-      own.stopBroker();
-      assertThatThrownBy(() -> connect(address))
-          .as("a stopped broker refuses connections")
-          .isInstanceOf(IOException.class);
+      try (KafkaConsumer<String, String> consumer = newConsumer(own)) {
+        consumer.subscribe(List.of(topic));
+        assertThat(pollUntil(consumer, 1))
+            .extracting(ConsumerRecord::value)
+            .containsExactly("before-outage");
 
-      own.restartBroker();
-      assertThat(own.bootstrapServers()).isEqualTo(address);
-      produce(own, topic, "k", "after-outage");
+        own.stopBroker();
+        assertThatThrownBy(() -> connect(address))
+            .as("a stopped broker refuses connections")
+            .isInstanceOf(IOException.class);
+        assertThat(consumer.poll(Duration.ofMillis(500))).as("polling during the outage").isEmpty();
+
+        own.restartBroker();
+        assertThat(own.bootstrapServers()).isEqualTo(address);
+        produce(own, topic, "k", "after-outage");
+        // The consumer that lived through the outage reconnects to the same address.
+        assertThat(pollUntil(consumer, 1))
+            .extracting(ConsumerRecord::value)
+            .containsExactly("after-outage");
+      }
 
       assertThat(consume(own, topic, 2))
+          .as("records written before the outage are still there")
           .extracting(ConsumerRecord::value)
           .containsExactly("before-outage", "after-outage");
     }
@@ -106,21 +119,30 @@ class KafkaBrokerIT {
   /** Reads the topic from the beginning in a fresh consumer group until {@code count} records. */
   private static List<ConsumerRecord<String, String>> consume(
       KafkaBrokerExtension broker, String topic, int count) {
+    try (KafkaConsumer<String, String> consumer = newConsumer(broker)) {
+      consumer.subscribe(List.of(topic));
+      return pollUntil(consumer, count);
+    }
+  }
+
+  /** A consumer in a group of its own that starts at the earliest offset. */
+  private static KafkaConsumer<String, String> newConsumer(KafkaBrokerExtension broker) {
     Map<String, Object> config = new HashMap<>(broker.clientConfig());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "broker-it-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static List<ConsumerRecord<String, String>> pollUntil(
+      KafkaConsumer<String, String> consumer, int count) {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
-              });
-    }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+              return records.size() >= count;
+            });
     return records;
   }
 }
