@@ -192,7 +192,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
     started().stopBroker();
   }
 
-  /** Starts the stopped broker again on the same address and waits until it serves. */
+  /**
+   * Starts the stopped broker again on the same address and waits until it serves. Takes about 8 s
+   * on a 2-core machine, most of it before the controller accepts the broker's new registration.
+   */
   public void restartBroker() {
     assumeRestartable();
     started().restartBroker();
