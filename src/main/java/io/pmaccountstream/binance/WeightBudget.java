@@ -212,6 +212,7 @@ public final class WeightBudget {
 
   /** Weight this process may use in the current minute. */
   public synchronized int allowedWeight() {
+    roll(clock.now());
     BigDecimal allowed =
         BigDecimal.valueOf(limitPerMinute)
             .multiply(maxShare)
@@ -231,16 +232,21 @@ public final class WeightBudget {
     return null;
   }
 
+  /** Starts a new minute if one began; each minute that passed without a 429 doubles the share. */
   private void roll(Instant now) {
     long current = Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS);
-    if (current > minute) {
-      if (minute != Long.MIN_VALUE && !rateLimitedThisMinute) {
+    if (current <= minute) {
+      return;
+    }
+    if (minute != Long.MIN_VALUE) {
+      long cleanMinutes = current - minute - (rateLimitedThisMinute ? 1 : 0);
+      for (long i = 0; i < cleanMinutes && slowdown < 1.0; i++) {
         slowdown = Math.min(1.0, slowdown * 2);
       }
-      minute = current;
-      used = 0;
-      rateLimitedThisMinute = false;
     }
+    minute = current;
+    used = 0;
+    rateLimitedThisMinute = false;
   }
 
   private static Instant nextMinute(Instant now) {
