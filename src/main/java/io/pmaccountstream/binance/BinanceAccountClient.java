@@ -186,8 +186,15 @@ public final class BinanceAccountClient implements AutoCloseable {
       if (failures >= config.retryMaxAttempts()) {
         return failed.failure();
       }
-      Duration delay =
-          verdict.action() == Action.WAIT_AND_RETRY ? Duration.ZERO : backoff.delay(failures - 1);
+      if (verdict.action() == Action.WAIT_AND_RETRY) {
+        LOG.info(
+            "Attempt {} of {} rate-limited ({}); the weight budget decides when to retry",
+            failures,
+            config.retryMaxAttempts(),
+            failed.failure().message());
+        continue;
+      }
+      Duration delay = backoff.delay(failures - 1);
       LOG.info(
           "Attempt {} of {} failed ({}); retrying in {} ms",
           failures,
@@ -369,7 +376,7 @@ public final class BinanceAccountClient implements AutoCloseable {
       Failure failure = (Failure) outcome;
       if (failure.accountFailed()) {
         LOG.error(
-            "Account cannot be read: {}: {}. {}",
+            "Account cannot be read: {}: {} | what to do: {}",
             failure.kind(),
             failure.message(),
             failure.advice());

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * over {@code share x limit}. The minute's weight is the larger of our own reservations and the
  * {@code X-MBX-USED-WEIGHT-1M} Binance last reported for that minute (which also counts other
  * programs on the IP). A 429 pauses every request until its Retry-After (or the next minute) and
- * halves the share until a minute passes without one. A 418 is an IP ban: nothing is sent until its
- * Retry-After has passed, and it is reported loudly (error log, {@code pmas.binance.ip.banned}
- * gauge, {@link #ipBannedUntil()} for the health check). Thread safe.
+ * halves the share; each minute without a 429 doubles it back, up to the configured share. A 418 is
+ * an IP ban: nothing is sent until its Retry-After has passed, and it is reported loudly (error
+ * log, {@code pmas.binance.ip.banned} gauge, {@link #ipBannedUntil()} for the health check). Thread
+ * safe.
  */
 public final class WeightBudget {
 
@@ -164,7 +165,6 @@ public final class WeightBudget {
     rateLimitedResponses.increment();
     rateLimitedThisMinute = true;
     slowdown = Math.max(MIN_SLOWDOWN, slowdown / 2);
-    used = Math.max(used, allowedWeight());
     Instant until = retryAfter.map(now::plus).orElseGet(() -> nextMinute(now));
     if (until.isAfter(pausedUntil)) {
       pausedUntil = until;
