@@ -19,7 +19,8 @@ record Machine(
     String jdk,
     String os,
     Instant date,
-    String gitCommit) {
+    String gitCommit,
+    double loadAverageAtStart) {
 
   static Machine describe() {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -39,7 +40,8 @@ record Machine(
             + " "
             + System.getProperty("os.arch"),
         Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        System.getProperty("pmas.bench.gitCommit", "unknown"));
+        System.getProperty("pmas.bench.gitCommit", "unknown"),
+        os.getSystemLoadAverage());
   }
 
   private static String readCpuModel() {
@@ -57,14 +59,15 @@ record Machine(
   String summary() {
     return String.format(
         Locale.ROOT,
-        "%s, %d cores (%s), %.1f GiB, %s, %s, commit %s",
+        "%s, %d cores (%s), %.1f GiB, %s, %s, commit %s, load average %.1f at start",
         date,
         cores,
         cpuModel,
         memoryBytes / (1024.0 * 1024 * 1024),
         jdk,
         os,
-        gitCommit);
+        gitCommit,
+        loadAverageAtStart);
   }
 
   Map<String, Object> asMap() {
@@ -76,6 +79,7 @@ record Machine(
     map.put("jdk", jdk);
     map.put("os", os);
     map.put("gitCommit", gitCommit);
+    map.put("loadAverageAtStart", loadAverageAtStart);
     return map;
   }
 }
