@@ -9,14 +9,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -46,10 +48,22 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
+  /** The compatibility levels of the Confluent API. */
+  public static final List<String> COMPATIBILITY_LEVELS =
+      List.of(
+          "NONE",
+          "BACKWARD",
+          "BACKWARD_TRANSITIVE",
+          "FORWARD",
+          "FORWARD_TRANSITIVE",
+          "FULL",
+          "FULL_TRANSITIVE");
+
   private static final Logger log = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
   private static final ContentType REGISTRY_JSON =
       ContentType.create(CONTENT_TYPE, StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_REFERENCE_DEPTH = 16;
 
   private final List<String> baseUrls;
   private final Optional<String> authorization;
@@ -156,31 +170,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     String action = "fetch schema id " + id;
     Answer answer = call(action, "GET", "/schemas/ids/" + id, null);
     JsonNode body = expectOk(RegistryErrors.Call.SCHEMA_BY_ID, action, answer);
-    String type = body.path("schemaType").asText("AVRO");
-    if (!"AVRO".equals(type)) {
-      throw SchemaRegistryException.malformed(
-          action,
-          answer.url(),
-          answer.status(),
-          "schema id " + id + " is " + type + ", not AVRO",
-          null);
-    }
-    String text = body.path("schema").asText(null);
-    if (text == null) {
-      throw SchemaRegistryException.malformed(
-          action,
-          answer.url(),
-          answer.status(),
-          "no \"schema\" in " + abbreviate(answer.rawBody()),
-          null);
-    }
-    Schema schema;
-    try {
-      schema = new Schema.Parser().parse(text);
-    } catch (SchemaParseException e) {
-      throw SchemaRegistryException.malformed(
-          action, answer.url(), answer.status(), "not an Avro schema: " + e.getMessage(), e);
-    }
+    Schema.Parser parser = new Schema.Parser();
+    parseReferences(action, body.path("references"), parser, new HashSet<>(), 0);
+    Schema schema = parseAvro(action, answer, body, parser);
     Schema previous = schemas.putIfAbsent(id, schema);
     return previous == null ? schema : previous;
   }
@@ -198,13 +190,84 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return Optional.ofNullable(level).map(JsonNode::asText).filter(s -> !s.isBlank());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException for a level outside {@link #COMPATIBILITY_LEVELS}, before any
+   *     call: registries answer an unknown level inconsistently (Confluent 422, Apicurio 500)
+   */
   @Override
   public void setCompatibility(String subject, String level) {
+    if (!COMPATIBILITY_LEVELS.contains(level)) {
+      throw new IllegalArgumentException(
+          "unknown compatibility level '" + level + "'; one of " + COMPATIBILITY_LEVELS);
+    }
     String action = "set compatibility " + level + " on subject '" + subject + "'";
     Answer answer =
         call(action, "PUT", "/config/" + encode(subject), json(Map.of("compatibility", level)));
     expectOk(RegistryErrors.Call.COMPATIBILITY, action, answer);
     log.debug("Subject {} compatibility set to {}", subject, level);
+  }
+
+  /**
+   * Parses the schemas a schema refers to by name (Confluent schema references, which Apicurio's
+   * serializers create for nested named types) into {@code parser}, depth first, so the referring
+   * schema parses. Each reference is {@code GET /subjects/{subject}/versions/{version}}.
+   */
+  private void parseReferences(
+      String action, JsonNode references, Schema.Parser parser, Set<String> parsed, int depth) {
+    if (!references.isArray() || references.isEmpty()) {
+      return;
+    }
+    if (depth > MAX_REFERENCE_DEPTH) {
+      throw SchemaRegistryException.malformed(
+          action,
+          baseUrls.get(0),
+          200,
+          "schema references nested deeper than " + MAX_REFERENCE_DEPTH,
+          null);
+    }
+    for (JsonNode reference : references) {
+      String subject = reference.path("subject").asText("");
+      String version = reference.path("version").asText("");
+      if (subject.isEmpty() || version.isEmpty() || !parsed.add(subject + "/" + version)) {
+        continue;
+      }
+      String referenceAction = action + " (its reference " + subject + " version " + version + ")";
+      Answer answer =
+          call(
+              referenceAction,
+              "GET",
+              "/subjects/" + encode(subject) + "/versions/" + encode(version),
+              null);
+      JsonNode body = expectOk(RegistryErrors.Call.REFERENCE, referenceAction, answer);
+      parseReferences(action, body.path("references"), parser, parsed, depth + 1);
+      parseAvro(referenceAction, answer, body, parser);
+    }
+  }
+
+  private static Schema parseAvro(
+      String action, Answer answer, JsonNode body, Schema.Parser parser) {
+    String type = body.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw SchemaRegistryException.malformed(
+          action, answer.url(), answer.status(), "the schema is " + type + ", not AVRO", null);
+    }
+    String text = body.path("schema").asText(null);
+    if (text == null) {
+      throw SchemaRegistryException.malformed(
+          action,
+          answer.url(),
+          answer.status(),
+          "no \"schema\" in " + abbreviate(answer.rawBody()),
+          null);
+    }
+    try {
+      return parser.parse(text);
+    } catch (AvroRuntimeException e) {
+      throw SchemaRegistryException.malformed(
+          action, answer.url(), answer.status(), "not a usable Avro schema: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -14,6 +14,8 @@ final class RegistryErrors {
     REGISTER,
     LOOKUP,
     SCHEMA_BY_ID,
+    /** A schema reference of a schema fetched by id. */
+    REFERENCE,
     COMPATIBILITY
   }
 

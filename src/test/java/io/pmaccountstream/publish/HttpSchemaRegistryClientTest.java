@@ -17,7 +17,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.pmaccountstream.avro.AccountSnapshot;
@@ -99,6 +101,49 @@ class HttpSchemaRegistryClientTest {
     assertThat(client.schemaById(7)).isEqualTo(SCHEMA);
 
     wireMock.verify(1, getRequestedFor(urlEqualTo("/schemas/ids/7")));
+  }
+
+  @Test
+  void resolvesSchemaReferencesAsApicurioSerializersRegisterThem() throws IOException {
+    Schema status = SCHEMA.getField("accountStatus").schema();
+    String referring = referringToStatusByName();
+    String reference =
+        "[{\"name\":\"" + status.getFullName() + "\",\"subject\":\"status\",\"version\":1}]";
+    wireMock.stubFor(
+        get(urlEqualTo("/schemas/ids/6"))
+            .willReturn(
+                okJson(
+                    "{\"schema\":"
+                        + new ObjectMapper().writeValueAsString(referring)
+                        + ",\"references\":"
+                        + reference
+                        + "}")));
+    wireMock.stubFor(
+        get(urlEqualTo("/subjects/status/versions/1"))
+            .willReturn(
+                okJson(
+                    "{\"id\":5,\"subject\":\"status\",\"version\":1,\"schema\":"
+                        + new ObjectMapper().writeValueAsString(status.toString())
+                        + ",\"references\":[]}")));
+
+    assertThat(client.schemaById(6)).isEqualTo(SCHEMA);
+  }
+
+  @Test
+  void aSchemaWithAnUnresolvedNameIsARegistryErrorNotACrash() throws IOException {
+    Schema status = SCHEMA.getField("accountStatus").schema();
+    String referring = referringToStatusByName();
+    wireMock.stubFor(
+        get(urlEqualTo("/schemas/ids/6"))
+            .willReturn(
+                okJson("{\"schema\":" + new ObjectMapper().writeValueAsString(referring) + "}")));
+
+    assertThatThrownBy(() -> client.schemaById(6))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.REGISTRY_ERROR))
+        .hasMessageContaining("not a usable Avro schema")
+        .hasMessageContaining(status.getFullName());
   }
 
   @Test
@@ -382,7 +427,7 @@ class HttpSchemaRegistryClientTest {
   }
 
   @Test
-  void anUnknownCompatibilityLevelIsRejectedClearly() {
+  void aCompatibilityLevelTheRegistryRefusesIsRejectedClearly() {
     wireMock.stubFor(
         put(urlEqualTo("/config/" + SUBJECT))
             .willReturn(
@@ -391,11 +436,19 @@ class HttpSchemaRegistryClientTest {
                     .withBody(
                         "{\"error_code\":42203,\"message\":\"Invalid compatibility level\"}")));
 
-    assertThatThrownBy(() -> client.setCompatibility(SUBJECT, "SIDEWAYS"))
+    assertThatThrownBy(() -> client.setCompatibility(SUBJECT, "FULL"))
         .isInstanceOfSatisfying(
             SchemaRegistryException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_COMPATIBILITY_LEVEL))
+        .hasMessageContaining("FULL");
+  }
+
+  @Test
+  void anUnknownCompatibilityLevelIsRefusedBeforeAnyCall() {
+    assertThatThrownBy(() -> client.setCompatibility(SUBJECT, "SIDEWAYS"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SIDEWAYS");
+    assertThat(wireMock.getAllServeEvents()).isEmpty();
   }
 
   @Test
@@ -409,6 +462,18 @@ class HttpSchemaRegistryClientTest {
 
     assertThat(config.basicUserInfo()).map(Secret::reveal).hasValue("alice:" + PASSWORD);
     assertThat(config.toString()).doesNotContain(PASSWORD);
+  }
+
+  /** AccountSnapshot with its AccountStatus enum replaced by a reference to its name. */
+  private static String referringToStatusByName() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(SCHEMA.toString());
+    for (JsonNode field : root.get("fields")) {
+      if (field.get("name").asText().equals("accountStatus")) {
+        ((ObjectNode) field).put("type", SCHEMA.getField("accountStatus").schema().getFullName());
+      }
+    }
+    return json.writeValueAsString(root);
   }
 
   private HttpSchemaRegistryClient clientFor(SchemaRegistryClientConfig config) {
