@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  * SchemaRegistryException} within one timeout per URL.
  *
  * <p>Ids by (subject, schema) and schemas by id are cached forever: an id never changes its schema,
- * and a process uses a handful of schemas. Thread-safe. The {@code Authorization} header is built
- * once and never logged; URLs in messages carry no user info.
+ * and a process uses a handful of schemas. Schemas fetched by id may use schema references
+ * (Apicurio's serializers register nested named types that way); they are resolved through {@code
+ * GET /subjects/{subject}/versions/{version}}. We register schemas inline, as Confluent's
+ * serializer does. Thread-safe. The {@code Authorization} header is built once and never logged;
+ * URLs in messages carry no user info.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
