@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Confluent Schema Registry REST client (Confluent, Apicurio's {@code /apis/ccompat/v7},
  * Karapace, Redpanda) over Apache HttpClient 5 with bounded connect and response timeouts and no
- * automatic retries: a caller that retries (the Kafka producer does) sees every failure as a {@link
- * SchemaRegistryException} within one timeout per URL.
+ * automatic retries: every failure is a {@link SchemaRegistryException} within one timeout per URL,
+ * and the caller decides whether to try again ({@link SchemaRegistryException#isRetriable()}).
+ * Nothing is cached after a failure, so the next call asks the registry again.
  *
  * <p>Ids by (subject, schema) and schemas by id are cached forever: an id never changes its schema,
  * and a process uses a handful of schemas. Schemas fetched by id may use schema references
