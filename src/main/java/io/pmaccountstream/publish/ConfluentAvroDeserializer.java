@@ -53,10 +53,16 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
       ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
 
   private final ConcurrentMap<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+  private volatile IdReader<T> last;
   private SchemaRegistryClient client;
   private boolean ownsClient;
   private Class<? extends SpecificRecord> type;
   private boolean specificByWriterName;
+
+  /**
+   * The reader of the id seen last: a topic has one schema id at a time, and no boxing per record.
+   */
+  private record IdReader<T>(int id, DatumReader<T> reader) {}
 
   /** For {@code value.deserializer=}: {@link #configure} builds the client and reads the type. */
   public ConfluentAvroDeserializer() {}
@@ -163,12 +169,17 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
   }
 
   private DatumReader<T> readerFor(String topic, int id) {
+    IdReader<T> cached = last;
+    if (cached != null && cached.id() == id) {
+      return cached.reader();
+    }
     DatumReader<T> reader = readers.get(id);
     if (reader == null) {
       reader = newReader(topic, id);
       DatumReader<T> raced = readers.putIfAbsent(id, reader);
       reader = raced == null ? reader : raced;
     }
+    last = new IdReader<>(id, reader);
     return reader;
   }
 

@@ -34,6 +34,11 @@ public final class ConsoleConsumer {
 
   private static final Duration POLL = Duration.ofMillis(200);
 
+  /** The configuration keys of {@code consume} beyond {@link KafkaConnection#fields()}. */
+  public static List<ConfigField<?>> fields() {
+    return List.of(IDLE_TIMEOUT);
+  }
+
   private final Consumer<byte[], byte[]> consumer;
   private final RecordJsonFormatter formatter;
   private final PrintWriter out;

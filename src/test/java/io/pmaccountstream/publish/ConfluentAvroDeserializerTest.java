@@ -103,6 +103,25 @@ class ConfluentAvroDeserializerTest {
   }
 
   @Test
+  void alternatingSchemaIdsEachReadWithTheirOwnWriterSchema() throws IOException {
+    Schema older = withoutFields(AccountSnapshot.getClassSchema(), "usedWeight1m");
+    registry.put(200, AccountSnapshot.getClassSchema());
+    registry.put(201, older);
+    byte[] current =
+        framed(
+            200,
+            AccountSnapshot.getClassSchema(),
+            copyInto(AccountSnapshot.getClassSchema(), Samples.snapshot()));
+    byte[] old = framed(201, older, copyInto(older, Samples.snapshot()));
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(deserializer.deserialize(TOPIC, current).getUsedWeight1m()).isEqualTo(20);
+      assertThat(deserializer.deserialize(TOPIC, old).getUsedWeight1m()).isNull();
+    }
+    assertThat(registry.schemaByIdCalls()).isEqualTo(2);
+  }
+
+  @Test
   void nullBytesAreATombstone() {
     assertThat(deserializer.deserialize(TOPIC, (byte[]) null)).isNull();
     assertThat(deserializer.deserialize(TOPIC, null, (ByteBuffer) null)).isNull();
