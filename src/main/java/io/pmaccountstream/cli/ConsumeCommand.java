@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Spec;
           + " exact strings, timestamps ISO-8601); other values print as JSON or text."
     })
 public final class ConsumeCommand implements Callable<Integer> {
+
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
 
@@ -95,12 +99,13 @@ public final class ConsumeCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 2;
     }
+    CountDownLatch closed = new CountDownLatch(1);
     try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(connection);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(ConsoleConsumer.consumerProperties(connection))) {
       ConsoleConsumer console =
           new ConsoleConsumer(consumer, new RecordJsonFormatter(registry), out, System::nanoTime);
-      Thread stopper = new Thread(console::wakeup, "consume-shutdown");
+      Thread stopper = new Thread(() -> stop(console, closed), "consume-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
         console.run(
@@ -109,7 +114,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             max == null ? OptionalLong.empty() : OptionalLong.of(max),
             idleTimeout);
       } catch (WakeupException e) {
-        // stopped by SIGTERM / Ctrl-C: what was printed is complete
+        // stopped by SIGTERM / Ctrl-C: every line printed so far is complete and flushed
       } finally {
         removeHook(stopper);
       }
@@ -117,6 +122,18 @@ public final class ConsumeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | KafkaException e) {
       err.println("consume failed: " + e.getMessage());
       return 1;
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /** Shutdown hook: wakes the consumer and lets it close before the JVM halts. */
+  private static void stop(ConsoleConsumer console, CountDownLatch closed) {
+    console.wakeup();
+    try {
+      closed.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
