@@ -3,7 +3,6 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.binance.AccountCredentials;
-import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.FetchOutcome;
 import io.pmaccountstream.publish.DeadLetter;
 import io.pmaccountstream.publish.DeadLetterPublisher;
@@ -24,7 +23,7 @@ public final class AccountPoller {
 
   private static final Logger log = LoggerFactory.getLogger(AccountPoller.class);
 
-  private final BinanceAccountClient client;
+  private final AccountFetcher client;
   private final SnapshotPublisher snapshots;
   private final DeadLetterPublisher deadLetters;
   private final PollerConfig config;
@@ -42,7 +41,7 @@ public final class AccountPoller {
   }
 
   public AccountPoller(
-      BinanceAccountClient client,
+      AccountFetcher client,
       SnapshotPublisher snapshots,
       DeadLetterPublisher deadLetters,
       PollerConfig config,
@@ -61,7 +60,7 @@ public final class AccountPoller {
     String id = account.accountId();
     MDC.put("accountId", id);
     try {
-      FetchOutcome outcome = client.fetchAccount(account);
+      FetchOutcome outcome = client.fetch(account);
       if (outcome instanceof FetchOutcome.Success success) {
         emit(id, success);
       } else {

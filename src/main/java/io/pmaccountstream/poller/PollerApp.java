@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -61,7 +60,7 @@ public final class PollerApp implements AutoCloseable {
             config.jitter(),
             Math.min(config.maxConcurrent(), settings.accounts().size()),
             meters);
-    this.poller = new AccountPoller(client, snapshots, deadLetters, config, meters, scheduler::stop);
+    this.poller = new AccountPoller(client::fetchAccount, snapshots, deadLetters, config, meters, scheduler::stop);
     settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
   }
 
@@ -124,14 +123,16 @@ public final class PollerApp implements AutoCloseable {
    */
   public int shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Function<Long, Duration> remaining =
-        now -> Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    scheduler.close(remaining.apply(0L));
-    int unsent = snapshots.close(remaining.apply(0L));
-    deadLetters.close(remaining.apply(0L));
+    scheduler.close(remaining(deadline));
+    int unsent = snapshots.close(remaining(deadline));
+    deadLetters.close(remaining(deadline));
     client.close();
     log.info("poller stopped; {} snapshot(s) unsent", unsent);
     return unsent;
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   @Override
