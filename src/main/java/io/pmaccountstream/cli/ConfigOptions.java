@@ -10,8 +10,8 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Options every long-running command shares: a properties file, and {@code --set key=value} for any key. Precedence,
- * lowest first: the file, environment variables ({@code PMAS_KEY_NAME}), flags.
+ * Options every long-running command shares: a properties file, and {@code --set key=value} for any
+ * key. Precedence, lowest first: the file, environment variables ({@code PMAS_KEY_NAME}), flags.
  */
 final class ConfigOptions {
 

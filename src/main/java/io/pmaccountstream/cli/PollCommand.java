@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "poll",
     mixinStandardHelpOptions = true,
-    description = "Poll Binance Portfolio Margin accounts and publish AccountSnapshot records to Kafka.")
+    description =
+        "Poll Binance Portfolio Margin accounts and publish AccountSnapshot records to Kafka.")
 final class PollCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The poll step for one account: fetch (the client awaits the weight budget, signs, sends, classifies and parses)
- * → emit a snapshot, or send the failure to the dead-letter topic.
+ * The poll step for one account: fetch (the client awaits the weight budget, signs, sends,
+ * classifies and parses) → emit a snapshot, or send the failure to the dead-letter topic.
  */
 public final class AccountPoller {
 
@@ -115,7 +115,8 @@ public final class AccountPoller {
             failure.advice());
         deadLetters.publish(deadLetter(id, failure));
       }
-      default -> log.warn("poll failed: {} {} — {}", failure.kind(), failure.message(), failure.advice());
+      default ->
+          log.warn("poll failed: {} {} — {}", failure.kind(), failure.message(), failure.advice());
     }
     if (failure.accountFailed() && !track.failed) {
       track.failed = true;
@@ -152,7 +153,10 @@ public final class AccountPoller {
     return failed;
   }
 
-  /** Whether the account's last poll succeeded (for health): unknown accounts count as not yet healthy. */
+  /**
+   * Whether the account's last poll succeeded (for health): unknown accounts count as not yet
+   * healthy.
+   */
   public boolean isHealthy(String id) {
     Track track = tracks.get(id);
     return track != null && !track.failed && track.lastError == null && track.lastEmitted != null;

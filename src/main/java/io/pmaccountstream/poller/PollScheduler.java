@@ -20,10 +20,11 @@ import java.util.function.Consumer;
 /**
  * Runs one poll per account per interval on a worker pool.
  *
- * <p>Accounts start at phases spread evenly over the interval, so many accounts never poll in a bunch; each tick is
- * anchored at a fixed rate (a slow poll does not push later ones back: no drift) and delayed by a random jitter of
- * up to {@code jitter × interval}. An account whose previous poll still runs at its next tick skips that tick
- * (counted) instead of queueing polls behind it.
+ * <p>Accounts start at phases spread evenly over the interval, so many accounts never poll in a
+ * bunch; each tick is anchored at a fixed rate (a slow poll does not push later ones back: no
+ * drift) and delayed by a random jitter of up to {@code jitter × interval}. An account whose
+ * previous poll still runs at its next tick skips that tick (counted) instead of queueing polls
+ * behind it.
  */
 public final class PollScheduler implements AutoCloseable {
 
@@ -50,7 +51,9 @@ public final class PollScheduler implements AutoCloseable {
             .register(meters);
   }
 
-  /** Starts polling the accounts, each once per interval, calling {@code poll} with the account id. */
+  /**
+   * Starts polling the accounts, each once per interval, calling {@code poll} with the account id.
+   */
   public void start(List<String> accountIds, Consumer<String> poll) {
     int n = accountIds.size();
     long intervalNanos = interval.toNanos();

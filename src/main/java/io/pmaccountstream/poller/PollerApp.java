@@ -53,14 +53,19 @@ public final class PollerApp implements AutoCloseable {
             snapshotProducer, settings.topics().snapshots(), config.publishRetryBackoff(), meters);
     this.deadLetters =
         new DeadLetterPublisher(
-            deadLetterProducer, settings.topics().deadLetter(), config.deadLetterCapacity(), meters);
+            deadLetterProducer,
+            settings.topics().deadLetter(),
+            config.deadLetterCapacity(),
+            meters);
     this.scheduler =
         new PollScheduler(
             config.interval(),
             config.jitter(),
             Math.min(config.maxConcurrent(), settings.accounts().size()),
             meters);
-    this.poller = new AccountPoller(client::fetchAccount, snapshots, deadLetters, config, meters, scheduler::stop);
+    this.poller =
+        new AccountPoller(
+            client::fetchAccount, snapshots, deadLetters, config, meters, scheduler::stop);
     settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
   }
 
@@ -118,8 +123,9 @@ public final class PollerApp implements AutoCloseable {
   }
 
   /**
-   * Stops polling, lets polls in flight finish, sends every unsent snapshot and dead letter, closes the producers.
-   * Returns the number of snapshots left unsent (0 unless the broker stayed unreachable past the timeout).
+   * Stops polling, lets polls in flight finish, sends every unsent snapshot and dead letter, closes
+   * the producers. Returns the number of snapshots left unsent (0 unless the broker stayed
+   * unreachable past the timeout).
    */
   public int shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -36,7 +36,8 @@ public record PollerConfig(
           .withDefault("changes");
   public static final ConfigField<Duration> HEARTBEAT =
       ConfigField.duration(
-              "poll.heartbeat", "With poll.emit=changes, publish an unchanged account at least this often")
+              "poll.heartbeat",
+              "With poll.emit=changes, publish an unchanged account at least this often")
           .withDefault("60s")
           .validate(d -> d.toMillis() > 0, "positive");
   public static final ConfigField<Integer> MAX_CONCURRENT =
@@ -50,11 +51,13 @@ public record PollerConfig(
           .validate(d -> d.toMillis() > 0, "positive");
   public static final ConfigField<String> INSTANCE_ID =
       ConfigField.string(
-              "poller.instance.id", "Written into every snapshot; defaults to the process id and host name")
+              "poller.instance.id",
+              "Written into every snapshot; defaults to the process id and host name")
           .withDefault(ManagementFactory.getRuntimeMXBean().getName());
   public static final ConfigField<Integer> DLQ_CAPACITY =
       ConfigField.integer(
-              "dlq.queue.capacity", "Dead letters held while the broker is unreachable before dropping")
+              "dlq.queue.capacity",
+              "Dead letters held while the broker is unreachable before dropping")
           .withDefault("10000")
           .validate(n -> n >= 1, "at least 1");
   public static final ConfigField<Duration> PUBLISH_RETRY_BACKOFF =

@@ -7,13 +7,17 @@ import io.pmaccountstream.binance.PmAccountStatus;
 import io.pmaccountstream.binance.ResponseMeta;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.util.Optional;
 
-/** Turns a parsed account response into the published record, every decimal at the schema's scale. */
+/**
+ * Turns a parsed account response into the published record, every decimal at the schema's scale.
+ */
 final class SnapshotMapper {
 
-  /** The scale of every decimal in schemas/: ksqlDB fails on records whose scale differs from the schema's. */
+  /**
+   * The scale of every decimal in schemas/: ksqlDB fails on records whose scale differs from the
+   * schema's.
+   */
   static final int SCALE = 8;
 
   private SnapshotMapper() {}
@@ -35,16 +39,15 @@ final class SnapshotMapper {
         .setUpdateTime(info.updateTime())
         .setObservedAt(meta.receivedAt())
         .setRequestLatencyMs((int) Math.min(Integer.MAX_VALUE, meta.latency().toMillis()))
-        .setUsedWeight1m(
-            meta.usedWeight1m().isPresent() ? meta.usedWeight1m().getAsInt() : null)
+        .setUsedWeight1m(meta.usedWeight1m().isPresent() ? meta.usedWeight1m().getAsInt() : null)
         .setPollerInstanceId(instanceId)
         .setSequence(sequence)
         .build();
   }
 
   /**
-   * Whether two snapshots carry the same account state, ignoring poll metadata (observedAt, latency, weight,
-   * instance, sequence).
+   * Whether two snapshots carry the same account state, ignoring poll metadata (observedAt,
+   * latency, weight, instance, sequence).
    */
   static boolean sameState(AccountSnapshot a, AccountSnapshot b) {
     return a.getAccountId().equals(b.getAccountId())
@@ -55,7 +58,8 @@ final class SnapshotMapper {
         && a.getAccountMaintMargin().equals(b.getAccountMaintMargin())
         && a.getAccountStatus() == b.getAccountStatus()
         && a.getAccountStatusRaw().equals(b.getAccountStatusRaw())
-        && java.util.Objects.equals(a.getVirtualMaxWithdrawAmount(), b.getVirtualMaxWithdrawAmount())
+        && java.util.Objects.equals(
+            a.getVirtualMaxWithdrawAmount(), b.getVirtualMaxWithdrawAmount())
         && java.util.Objects.equals(a.getTotalAvailableBalance(), b.getTotalAvailableBalance())
         && java.util.Objects.equals(a.getTotalMarginOpenLoss(), b.getTotalMarginOpenLoss())
         && a.getUpdateTime().equals(b.getUpdateTime());
@@ -73,5 +77,4 @@ final class SnapshotMapper {
   private static BigDecimal scaled(Optional<BigDecimal> value) {
     return value.map(SnapshotMapper::scaled).orElse(null);
   }
-
 }

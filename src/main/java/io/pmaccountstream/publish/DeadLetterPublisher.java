@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes {@link DeadLetter}s as JSON to the dead-letter topic from its own thread, so a dead broker never blocks
- * the caller's HTTP schedule. The queue is bounded; a record that finds it full is counted and logged, never held
- * without bound.
+ * Publishes {@link DeadLetter}s as JSON to the dead-letter topic from its own thread, so a dead
+ * broker never blocks the caller's HTTP schedule. The queue is bounded; a record that finds it full
+ * is counted and logged, never held without bound.
  */
 public final class DeadLetterPublisher implements AutoCloseable {
 

@@ -81,8 +81,8 @@ public record KafkaConnection(
   }
 
   /**
-   * Properties the Confluent-style serdes read in {@code configure()}: ours, or Confluent's own when a user names
-   * them in {@code kafka.value.serializer}.
+   * Properties the Confluent-style serdes read in {@code configure()}: ours, or Confluent's own
+   * when a user names them in {@code kafka.value.serializer}.
    */
   public Map<String, Object> serdeProperties() {
     Map<String, Object> props = new HashMap<>();

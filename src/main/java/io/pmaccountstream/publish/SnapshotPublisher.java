@@ -18,13 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes snapshots keyed by accountId, with the record timestamp at observedAt, without ever blocking the poller.
+ * Publishes snapshots keyed by accountId, with the record timestamp at observedAt, without ever
+ * blocking the poller.
  *
- * <p>Each account has one slot: at most one snapshot in flight and at most one waiting. A snapshot offered while an
- * older one still waits replaces it (conflation: while Kafka is unavailable, memory stays bounded at two snapshots
- * per account and the latest state wins), and is counted. With one send in flight per account, the producer's
- * retries cannot reorder an account's snapshots. A send that fails is put back unless a newer snapshot is already
- * waiting, so nothing is dropped silently.
+ * <p>Each account has one slot: at most one snapshot in flight and at most one waiting. A snapshot
+ * offered while an older one still waits replaces it (conflation: while Kafka is unavailable,
+ * memory stays bounded at two snapshots per account and the latest state wins), and is counted.
+ * With one send in flight per account, the producer's retries cannot reorder an account's
+ * snapshots. A send that fails is put back unless a newer snapshot is already waiting, so nothing
+ * is dropped silently.
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
@@ -105,7 +107,9 @@ public final class SnapshotPublisher implements AutoCloseable {
       try {
         while (running && (ready.isEmpty() || System.nanoTime() < notBeforeNanos)) {
           long waitNanos =
-              ready.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(200) : notBeforeNanos - System.nanoTime();
+              ready.isEmpty()
+                  ? TimeUnit.MILLISECONDS.toNanos(200)
+                  : notBeforeNanos - System.nanoTime();
           changed.awaitNanos(Math.max(1, waitNanos));
         }
         if (!running && ready.isEmpty()) {
@@ -139,7 +143,11 @@ public final class SnapshotPublisher implements AutoCloseable {
   private void send(AccountSnapshot snapshot) {
     ProducerRecord<String, AccountSnapshot> record =
         new ProducerRecord<>(
-            topic, null, snapshot.getObservedAt().toEpochMilli(), snapshot.getAccountId(), snapshot);
+            topic,
+            null,
+            snapshot.getObservedAt().toEpochMilli(),
+            snapshot.getAccountId(),
+            snapshot);
     try {
       producer.send(
           record,
@@ -201,8 +209,8 @@ public final class SnapshotPublisher implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, sends everything waiting and in flight within the timeout, then closes the producer. Returns
-   * the number of snapshots left unsent (0 on a clean shutdown).
+   * Stops accepting, sends everything waiting and in flight within the timeout, then closes the
+   * producer. Returns the number of snapshots left unsent (0 on a clean shutdown).
    */
   public int close(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -210,7 +218,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     lock.lock();
     try {
       while (hasUnsent() && System.nanoTime() < deadline) {
-        changed.awaitNanos(Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+        changed.awaitNanos(
+            Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -241,7 +250,10 @@ public final class SnapshotPublisher implements AutoCloseable {
     close(Duration.ofSeconds(30));
   }
 
-  /** Producer settings the issue requires: idempotent, acks=all, compressed, nothing dropped by the client. */
+  /**
+   * Producer settings the issue requires: idempotent, acks=all, compressed, nothing dropped by the
+   * client.
+   */
   public static Map<String, Object> producerSettings() {
     return Map.of(
         "acks", "all",

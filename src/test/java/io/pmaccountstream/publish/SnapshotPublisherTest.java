@@ -83,8 +83,7 @@ class SnapshotPublisherTest {
 
     await().until(() -> producer.history().size() == 2);
     producer.completeNext();
-    List<Long> sequences =
-        producer.history().stream().map(r -> r.value().getSequence()).toList();
+    List<Long> sequences = producer.history().stream().map(r -> r.value().getSequence()).toList();
     assertThat(sequences).containsExactly(1L, 2L);
   }
 
