@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       FetchCommand.class,
       PollCommand.class,
+      ConsumeCommand.class,
       SimulateCommand.class
     })
 public final class Main implements Runnable {
