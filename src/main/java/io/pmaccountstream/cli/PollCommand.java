@@ -2,8 +2,6 @@ package io.pmaccountstream.cli;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pmaccountstream.binance.AccountCredentials;
-import io.pmaccountstream.binance.BinanceClientConfig;
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.poller.PollerApp;
@@ -49,19 +47,6 @@ final class PollCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Snapshot topic (topic.snapshots).")
   String topic;
 
-  /** Settings validated together; every problem is reported at once. */
-  static PollerApp.Settings read(ConfigReader reader) {
-    PollerApp.Settings settings =
-        new PollerApp.Settings(
-            BinanceClientConfig.from(reader),
-            AccountCredentials.from(reader),
-            KafkaConnection.from(reader),
-            Topics.from(reader),
-            PollerConfig.from(reader));
-    reader.throwIfProblems();
-    return settings;
-  }
-
   @Override
   public Integer call() {
     Map<String, String> flags = new HashMap<>();
@@ -73,7 +58,7 @@ final class PollCommand implements Callable<Integer> {
     flags.put(Topics.SNAPSHOTS.name(), topic);
     PollerApp.Settings settings;
     try {
-      settings = read(new ConfigReader(config.settings(flags)));
+      settings = PollerApp.Settings.from(new ConfigReader(config.settings(flags)));
     } catch (ConfigException e) {
       return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
     }

@@ -29,7 +29,33 @@ public final class PollerApp implements AutoCloseable {
       List<AccountCredentials> accounts,
       KafkaConnection kafka,
       Topics topics,
-      PollerConfig poller) {}
+      PollerConfig poller) {
+
+    /**
+     * Reads and validates every component's settings together; every problem is reported at once.
+     */
+    public static Settings from(io.pmaccountstream.config.ConfigReader reader) {
+      Settings settings =
+          new Settings(
+              BinanceClientConfig.from(reader),
+              AccountCredentials.from(reader),
+              KafkaConnection.from(reader),
+              Topics.from(reader),
+              PollerConfig.from(reader));
+      reader.throwIfProblems();
+      return settings;
+    }
+
+    public static List<io.pmaccountstream.config.ConfigField<?>> fields() {
+      List<io.pmaccountstream.config.ConfigField<?>> fields = new java.util.ArrayList<>();
+      fields.addAll(BinanceClientConfig.fields());
+      fields.addAll(AccountCredentials.fields());
+      fields.addAll(KafkaConnection.fields());
+      fields.addAll(Topics.fields());
+      fields.addAll(PollerConfig.fields());
+      return fields;
+    }
+  }
 
   private final Settings settings;
   private final BinanceAccountClient client;
