@@ -10,13 +10,11 @@ import io.pmaccountstream.binance.ErrorTaxonomy.Verdict;
 import io.pmaccountstream.binance.FetchOutcome.Failure;
 import io.pmaccountstream.binance.FetchOutcome.Success;
 import io.pmaccountstream.binance.WeightBudget.Admission;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,6 +51,7 @@ public final class BinanceAccountClient implements AutoCloseable {
   private final HttpTransport transport;
   private final ClockSync clockSync;
   private final Backoff backoff;
+  private final Failures failures;
   private final MeterRegistry registry;
   private final Set<String> unknownStatusesSeen = ConcurrentHashMap.newKeySet();
 
@@ -90,6 +89,7 @@ public final class BinanceAccountClient implements AutoCloseable {
             clock,
             registry);
     this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), jitter);
+    this.failures = new Failures(serverClock, config.maxBodyBytes());
   }
 
   /**
@@ -107,7 +107,7 @@ public final class BinanceAccountClient implements AutoCloseable {
         outcome = fetchWithRetries(account);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        outcome = interrupted();
+        outcome = failures.interrupted();
       }
       report(outcome);
       return outcome;
@@ -152,50 +152,65 @@ public final class BinanceAccountClient implements AutoCloseable {
   }
 
   private FetchOutcome fetchWithRetries(AccountCredentials account) throws InterruptedException {
-    int sent = 0;
-    int failures = 0;
-    boolean resynced = false;
-    Optional<Failure> previous = Optional.empty();
+    Retries retries = new Retries();
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
       Attempt attempt = attempt(account);
       if (attempt instanceof Attempt.NotSent notSent) {
-        return refused(notSent.refusal(), previous);
+        return failures.refused(notSent.refusal(), Optional.ofNullable(retries.last));
       }
-      sent++;
+      retries.sent++;
       if (attempt instanceof Attempt.Parsed parsed) {
-        return success(parsed, sent);
+        return success(parsed, retries.sent);
       }
       Attempt.Failed failed = (Attempt.Failed) attempt;
-      Verdict verdict = failed.verdict();
-      previous = Optional.of(failed.failure());
-      if (!verdict.retryable()) {
+      if (!prepareRetry(failed, retries)) {
         return failed.failure();
       }
-      if (verdict.action() == Action.RESYNC_CLOCK_AND_RETRY) {
-        clockSync.resyncAfterRejection();
-        if (!resynced) {
-          resynced = true;
-          LOG.info("Binance rejected our timestamp (-1021); clock re-synced, retrying at once");
-          continue;
-        }
-      }
-      failures++;
-      if (failures >= config.retryMaxAttempts()) {
-        return failed.failure();
-      }
-      Duration delay =
-          verdict.action() == Action.WAIT_AND_RETRY ? Duration.ZERO : backoff.delay(failures - 1);
-      LOG.info(
-          "Attempt {} of {} failed ({}); retrying in {} ms",
-          failures,
-          config.retryMaxAttempts(),
-          failed.failure().message(),
-          delay.toMillis());
-      sleeper.sleep(delay);
     }
+  }
+
+  /**
+   * Gets ready for the next attempt after {@code failed}: re-syncs the clock, or backs off (a rate
+   * limit's wait is the budget's). False when there is to be no next attempt.
+   */
+  private boolean prepareRetry(Attempt.Failed failed, Retries retries) throws InterruptedException {
+    Verdict verdict = failed.verdict();
+    retries.last = failed.failure();
+    if (!verdict.retryable()) {
+      return false;
+    }
+    if (verdict.action() == Action.RESYNC_CLOCK_AND_RETRY) {
+      clockSync.resyncAfterRejection();
+      if (!retries.resynced) {
+        retries.resynced = true;
+        LOG.info("Binance rejected our timestamp (-1021); clock re-synced, retrying at once");
+        return true;
+      }
+    }
+    retries.failed++;
+    if (retries.failed >= config.retryMaxAttempts()) {
+      return false;
+    }
+    if (verdict.action() == Action.WAIT_AND_RETRY) {
+      LOG.info(
+          "Attempt {} of {} rate-limited ({}); the weight budget decides when to retry",
+          retries.failed,
+          config.retryMaxAttempts(),
+          failed.failure().message());
+      return true;
+    }
+    Duration delay = backoff.delay(retries.failed - 1);
+    LOG.info(
+        "Attempt {} of {} failed ({}); retrying in {} ms",
+        retries.failed,
+        config.retryMaxAttempts(),
+        failed.failure().message(),
+        delay.toMillis());
+    sleeper.sleep(delay);
+    return true;
   }
 
   /** One request: await budget, sign, send, classify, parse. */
@@ -208,7 +223,7 @@ public final class BinanceAccountClient implements AutoCloseable {
     Verdict verdict = classify(exchange);
     return verdict.accepted()
         ? parse((Exchange.Response) exchange, request)
-        : new Attempt.Failed(verdict, failure(verdict, exchange, request, Optional.empty()));
+        : new Attempt.Failed(verdict, failures.of(verdict, exchange, request, Optional.empty()));
   }
 
   /** Signs with the timestamp of the server clock, re-measured first if due. */
@@ -269,7 +284,7 @@ public final class BinanceAccountClient implements AutoCloseable {
     } catch (BadPayloadException e) {
       Verdict verdict = ErrorTaxonomy.forBadPayload();
       return new Attempt.Failed(
-          verdict, failure(verdict, response, request, Optional.of(e.getMessage())));
+          verdict, failures.of(verdict, response, request, Optional.of(e.getMessage())));
     }
   }
 
@@ -282,71 +297,6 @@ public final class BinanceAccountClient implements AutoCloseable {
             response.latency(),
             response.usedWeight1m(),
             attempts));
-  }
-
-  private Failure failure(
-      Verdict verdict, Exchange exchange, SignedRequest request, Optional<String> detail) {
-    Instant observedAt = serverClock.toServerTime(exchange.receivedAt());
-    if (exchange instanceof Exchange.TransportError error) {
-      String message = "no HTTP response: " + error.error();
-      return new Failure(
-          verdict.kind(),
-          OptionalInt.empty(),
-          Optional.empty(),
-          request.redact(message),
-          verdict.advice(),
-          Optional.empty(),
-          observedAt,
-          verdict.accountFailed());
-    }
-    Exchange.Response response = (Exchange.Response) exchange;
-    Optional<BinanceError> error = AccountInfoParser.parseError(response.body());
-    StringBuilder message = new StringBuilder("HTTP ").append(response.status());
-    error.ifPresent(
-        e -> message.append(", Binance code ").append(e.code()).append(": ").append(e.msg()));
-    if (response.truncated()) {
-      message
-          .append(": the body is larger than binance.max.body.bytes (")
-          .append(config.maxBodyBytes())
-          .append(" bytes)");
-    }
-    detail.ifPresent(d -> message.append(": ").append(d));
-    String body = new String(response.body(), StandardCharsets.UTF_8);
-    return new Failure(
-        verdict.kind(),
-        OptionalInt.of(response.status()),
-        error.map(BinanceError::code),
-        request.redact(message.toString()),
-        verdict.advice(),
-        body.isEmpty() ? Optional.empty() : Optional.of(request.redact(body)),
-        observedAt,
-        verdict.accountFailed());
-  }
-
-  /** The budget would not let a request go; the last answer, if any, explains why. */
-  private Failure refused(Admission.Refused refusal, Optional<Failure> previous) {
-    Verdict verdict = ErrorTaxonomy.forBudgetRefusal(refusal.kind());
-    return new Failure(
-        refusal.kind(),
-        previous.map(Failure::httpStatus).orElse(OptionalInt.empty()),
-        previous.flatMap(Failure::binanceCode),
-        refusal.reason() + previous.map(p -> "; last answer: " + p.message()).orElse(""),
-        verdict.advice(),
-        previous.flatMap(Failure::rawBody),
-        serverClock.now(),
-        false);
-  }
-
-  private Failure interrupted() {
-    return new Failure(
-        FailureKind.INTERRUPTED,
-        OptionalInt.empty(),
-        Optional.empty(),
-        "interrupted before the account was read",
-        "The process is shutting down; nothing to do.",
-        Optional.empty(),
-        serverClock.now(),
-        false);
   }
 
   private void report(FetchOutcome outcome) {
@@ -369,7 +319,7 @@ public final class BinanceAccountClient implements AutoCloseable {
       Failure failure = (Failure) outcome;
       if (failure.accountFailed()) {
         LOG.error(
-            "Account cannot be read: {}: {}. {}",
+            "Account cannot be read: {}: {} | what to do: {}",
             failure.kind(),
             failure.message(),
             failure.advice());
@@ -387,6 +337,20 @@ public final class BinanceAccountClient implements AutoCloseable {
     return exchange instanceof Exchange.Response response
         ? Integer.toString(response.status())
         : "io_error";
+  }
+
+  /** Where one fetch stands. */
+  private static final class Retries {
+    /** HTTP requests sent. */
+    int sent;
+
+    /** Failed attempts that count against {@code binance.retry.max.attempts}. */
+    int failed;
+
+    /** The one immediate retry after a -1021 is used. */
+    boolean resynced;
+
+    Failure last;
   }
 
   /** What one attempt came to. */

@@ -105,7 +105,8 @@ public final class BinanceClientConfig {
       ConfigField.integer(
               "binance.retry.max.attempts",
               "Attempts per fetch, the first included, for transient failures (timeouts,"
-                  + " connection errors, 5xx, -1001, 429)")
+                  + " connection errors, 5xx, -1001, 429); the immediate retry after a -1021"
+                  + " clock re-sync comes on top")
           .withDefault("4")
           .validate(n -> n >= 1 && n <= 20, "between 1 and 20");
 

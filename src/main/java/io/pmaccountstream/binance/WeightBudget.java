@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * over {@code share x limit}. The minute's weight is the larger of our own reservations and the
  * {@code X-MBX-USED-WEIGHT-1M} Binance last reported for that minute (which also counts other
  * programs on the IP). A 429 pauses every request until its Retry-After (or the next minute) and
- * halves the share until a minute passes without one. A 418 is an IP ban: nothing is sent until its
- * Retry-After has passed, and it is reported loudly (error log, {@code pmas.binance.ip.banned}
- * gauge, {@link #ipBannedUntil()} for the health check). Thread safe.
+ * halves the share; each minute without a 429 doubles it back, up to the configured share. A 418 is
+ * an IP ban: nothing is sent until its Retry-After has passed, and it is reported loudly (error
+ * log, {@code pmas.binance.ip.banned} gauge, {@link #ipBannedUntil()} for the health check). Thread
+ * safe.
  */
 public final class WeightBudget {
 
@@ -164,7 +165,6 @@ public final class WeightBudget {
     rateLimitedResponses.increment();
     rateLimitedThisMinute = true;
     slowdown = Math.max(MIN_SLOWDOWN, slowdown / 2);
-    used = Math.max(used, allowedWeight());
     Instant until = retryAfter.map(now::plus).orElseGet(() -> nextMinute(now));
     if (until.isAfter(pausedUntil)) {
       pausedUntil = until;
@@ -212,6 +212,7 @@ public final class WeightBudget {
 
   /** Weight this process may use in the current minute. */
   public synchronized int allowedWeight() {
+    roll(clock.now());
     BigDecimal allowed =
         BigDecimal.valueOf(limitPerMinute)
             .multiply(maxShare)
@@ -231,16 +232,21 @@ public final class WeightBudget {
     return null;
   }
 
+  /** Starts a new minute if one began; each minute that passed without a 429 doubles the share. */
   private void roll(Instant now) {
     long current = Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS);
-    if (current > minute) {
-      if (minute != Long.MIN_VALUE && !rateLimitedThisMinute) {
+    if (current <= minute) {
+      return;
+    }
+    if (minute != Long.MIN_VALUE) {
+      long cleanMinutes = current - minute - (rateLimitedThisMinute ? 1 : 0);
+      for (long i = 0; i < cleanMinutes && slowdown < 1.0; i++) {
         slowdown = Math.min(1.0, slowdown * 2);
       }
-      minute = current;
-      used = 0;
-      rateLimitedThisMinute = false;
     }
+    minute = current;
+    used = 0;
+    rateLimitedThisMinute = false;
   }
 
   private static Instant nextMinute(Instant now) {
