@@ -60,8 +60,9 @@ final class PollerFixture {
     props.put("schema.registry.url", registryUrl);
     props.put("specific.avro.value.type", AccountSnapshot.class.getName());
     props.put("isolation.level", "read_committed");
-    return new KafkaConsumer<>(
-        props, new StringDeserializer(), new ConfluentAvroDeserializer<AccountSnapshot>());
+    ConfluentAvroDeserializer<AccountSnapshot> values = new ConfluentAvroDeserializer<>();
+    values.configure(props, false);
+    return new KafkaConsumer<>(props, new StringDeserializer(), values);
   }
 
   static KafkaConsumer<String, byte[]> rawConsumer(String bootstrapServers) {

@@ -180,10 +180,12 @@ class PollerIT {
     ObjectMapper json = new ObjectMapper();
     await()
         .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
               List<JsonNode> letters = deadLetters(json, dlq);
-              return letters.stream().anyMatch(l -> l.get("rawBody").asText().contains("<html"))
+              return letters.stream()
+                      .anyMatch(l -> l.get("rawBody").asText().toLowerCase().contains("<html"))
                   && letters.stream()
                       .anyMatch(l -> l.get("message").asText().toLowerCase().contains("number"))
                   && letters.size() >= 5;
