@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       FetchCommand.class,
       SimulateCommand.class,
-      ConsumeCommand.class
+      ConsumeCommand.class,
+      PollCommand.class
     })
 public final class Main implements Runnable {
 
