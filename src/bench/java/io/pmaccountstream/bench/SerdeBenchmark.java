@@ -1,6 +1,9 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.publish.ConfluentAvroDeserializer;
+import io.pmaccountstream.publish.ConfluentAvroSerializer;
+import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,6 +37,9 @@ public class SerdeBenchmark {
 
   private AccountSnapshot[] snapshots;
   private byte[][] avroOnlyBytes;
+  private byte[][] confluentBytes;
+  private ConfluentAvroSerializer<AccountSnapshot> serializer;
+  private ConfluentAvroDeserializer<AccountSnapshot> deserializer;
   private int next;
 
   private final SpecificDatumWriter<AccountSnapshot> avroWriter =
@@ -49,9 +55,14 @@ public class SerdeBenchmark {
     RealisticSnapshots source = new RealisticSnapshots(200, VALUES, 7, Duration.ofSeconds(1));
     snapshots = new AccountSnapshot[VALUES];
     avroOnlyBytes = new byte[VALUES][];
+    confluentBytes = new byte[VALUES][];
+    InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    serializer = new ConfluentAvroSerializer<>(registry);
+    deserializer = new ConfluentAvroDeserializer<>(registry, AccountSnapshot.class);
     for (int i = 0; i < VALUES; i++) {
       snapshots[i] = source.next();
       avroOnlyBytes[i] = avroEncode(snapshots[i]);
+      confluentBytes[i] = serializer.serialize(TOPIC, snapshots[i]);
     }
   }
 
@@ -66,6 +77,16 @@ public class SerdeBenchmark {
     avroEncoder = EncoderFactory.get().directBinaryEncoder(avroOut, avroEncoder);
     avroWriter.write(snapshot, avroEncoder);
     return avroOut.toByteArray();
+  }
+
+  @Benchmark
+  public byte[] encode() {
+    return serializer.serialize(TOPIC, snapshots[nextIndex()]);
+  }
+
+  @Benchmark
+  public AccountSnapshot decode() {
+    return deserializer.deserialize(TOPIC, confluentBytes[nextIndex()]);
   }
 
   @Benchmark

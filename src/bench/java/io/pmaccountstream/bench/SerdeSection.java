@@ -22,8 +22,13 @@ final class SerdeSection implements Section {
   public void run(BenchContext context) throws Exception {
     Report report = context.report();
     report.setting(ID, "jmh", Jmh.describe(context.scale(), true));
-    report.setting(ID, "input", "1,024 realistic snapshots in rotation");
+    report.setting(
+        ID,
+        "input",
+        "1,024 realistic snapshots in rotation; in-memory registry (ids cached by the serde)");
     Collection<RunResult> results = Jmh.run(context.scale(), SerdeBenchmark.class, true, context);
+    figures(report, results, "encode", "encode, ConfluentAvroSerializer");
+    figures(report, results, "decode", "decode, ConfluentAvroDeserializer");
     figures(report, results, "avroOnlyEncode", "encode, Avro binary only (reference)");
     figures(report, results, "avroOnlyDecode", "decode, Avro binary only (reference)");
   }
