@@ -2,6 +2,7 @@ package io.pmaccountstream.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +24,7 @@ final class BenchContext implements AutoCloseable {
   private final int partitions;
   private final Path workDir;
   private final Report report;
+  private final Map<Class<?>, Object> attributes = new HashMap<>();
   private Admin admin;
 
   BenchContext(
@@ -78,16 +80,34 @@ final class BenchContext implements AutoCloseable {
     return admin;
   }
 
-  /** Deletes the topics if they exist, then creates them empty with {@link #partitions()}. */
-  void recreateTopics(Set<String> topics) throws InterruptedException {
-    try {
+  /** Something a section prepared for later sections of the same run (the preloaded input). */
+  synchronized <T> T attribute(Class<T> type) {
+    return type.cast(attributes.get(type));
+  }
+
+  synchronized <T> void attribute(Class<T> type, T value) {
+    attributes.put(type, value);
+  }
+
+  /** Deletes the topics that exist. */
+  void deleteTopics(Set<String> topics) throws InterruptedException {
+    for (String topic : topics) {
       try {
-        admin().deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+        admin().deleteTopics(Set.of(topic)).all().get(30, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
+          throw new IllegalStateException("cannot delete topic " + topic, e);
         }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("cannot delete topic " + topic, e);
       }
+    }
+  }
+
+  /** Deletes the topics if they exist, then creates them empty with {@link #partitions()}. */
+  void recreateTopics(Set<String> topics) throws InterruptedException {
+    deleteTopics(topics);
+    try {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       for (String topic : topics) {
         while (true) {

@@ -29,12 +29,23 @@ import java.util.SplittableRandom;
 final class RealisticSnapshots implements Iterator<AccountSnapshot> {
 
   static final int SCALE = 8;
-  private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+
+  /** Start of the micro-benchmarks' snapshots (any fixed time will do). */
+  static final Instant FIXED_START = Instant.parse("2026-11-01T00:00:00Z");
+
+  /** The observedAt a run of {@code count} snapshots should start at to end about now. */
+  static Instant startEndingNow(int accounts, long count, Duration step) {
+    return Instant.now()
+        .minus(step.multipliedBy(count / accounts + 1))
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  }
+
   private static final String POLLER_INSTANCE = "41235@poller-0.pm-account-stream";
 
   private final int accounts;
   private final long count;
   private final Duration step;
+  private final long startMillis;
   private final AccountSpec[] specs;
   private final AccountPath[] paths;
   private final long[] updateTimes;
@@ -43,13 +54,16 @@ final class RealisticSnapshots implements Iterator<AccountSnapshot> {
   private long next;
 
   /**
+   * @param start observedAt of the first snapshot (topics keep records by their timestamp, so a
+   *     topic's snapshots should be recent)
    * @param step scenario time between two observations of an account (the {@code many} walk moves
    *     every second)
    */
-  RealisticSnapshots(int accounts, long count, long seed, Duration step) {
+  RealisticSnapshots(int accounts, long count, long seed, Instant start, Duration step) {
     this.accounts = accounts;
     this.count = count;
     this.step = step;
+    this.startMillis = start.toEpochMilli();
     Scenario scenario = BuiltInScenarios.create("many", accounts, seed, KeyType.HMAC);
     List<AccountSpec> list = scenario.accounts();
     this.specs = list.toArray(new AccountSpec[0]);
@@ -58,7 +72,7 @@ final class RealisticSnapshots implements Iterator<AccountSnapshot> {
     this.lastUpdateAt = new long[accounts];
     for (int i = 0; i < accounts; i++) {
       paths[i] = new AccountPath(specs[i], scenario.thresholds(), seed);
-      updateTimes[i] = START.toEpochMilli();
+      updateTimes[i] = startMillis;
       lastUpdateAt[i] = paths[i].lastUpdateAt();
     }
     this.metadata = new SplittableRandom(seed);
@@ -66,7 +80,7 @@ final class RealisticSnapshots implements Iterator<AccountSnapshot> {
 
   /** One realistic snapshot, for sizing records. */
   static AccountSnapshot one() {
-    return new RealisticSnapshots(1, 1, 42, Duration.ofSeconds(1)).next();
+    return new RealisticSnapshots(1, 1, 42, FIXED_START, Duration.ofSeconds(1)).next();
   }
 
   @Override
@@ -83,12 +97,12 @@ final class RealisticSnapshots implements Iterator<AccountSnapshot> {
     int account = (int) (k % accounts);
     long stepIndex = k / accounts;
     long scenarioMillis = step.toMillis() * stepIndex;
-    Instant observedAt = START.plusMillis(scenarioMillis + account % 1000);
+    Instant observedAt = Instant.ofEpochMilli(startMillis + scenarioMillis + account % 1000);
     AccountPath path = paths[account];
     path.advanceTo(scenarioMillis);
     if (path.lastUpdateAt() != lastUpdateAt[account]) {
       lastUpdateAt[account] = path.lastUpdateAt();
-      updateTimes[account] = START.toEpochMilli() + path.lastUpdateAt();
+      updateTimes[account] = startMillis + path.lastUpdateAt();
     }
     return snapshot(specs[account], path.values(), updateTimes[account], observedAt, stepIndex + 1);
   }

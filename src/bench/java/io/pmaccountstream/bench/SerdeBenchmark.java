@@ -52,7 +52,9 @@ public class SerdeBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    RealisticSnapshots source = new RealisticSnapshots(200, VALUES, 7, Duration.ofSeconds(1));
+    RealisticSnapshots source =
+        new RealisticSnapshots(
+            200, VALUES, 7, RealisticSnapshots.FIXED_START, Duration.ofSeconds(1));
     snapshots = new AccountSnapshot[VALUES];
     avroOnlyBytes = new byte[VALUES][];
     confluentBytes = new byte[VALUES][];

@@ -1,0 +1,80 @@
+package io.pmaccountstream.bench;
+
+import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.publish.ConfluentAvroSerializer;
+import io.pmaccountstream.publish.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The snapshot topic that sections 2 (derive) and 3 (replay) read: {@code pipelineRecords}
+ * realistic snapshots of {@code accounts} accounts, written once per run with our serializer
+ * through the real registry. Preloading is preparation, not a measured figure (its rate is recorded
+ * as a setting).
+ */
+final class PipelineInput {
+
+  static final Topics TOPICS = Topics.defaults().withPrefix("pmas-bench.pipeline.");
+  private static final Duration STEP = Duration.ofSeconds(1);
+
+  private final long records;
+  private final Instant firstObservedAt;
+  private final Instant lastObservedAt;
+
+  private PipelineInput(long records, Instant firstObservedAt, Instant lastObservedAt) {
+    this.records = records;
+    this.firstObservedAt = firstObservedAt;
+    this.lastObservedAt = lastObservedAt;
+  }
+
+  /** The preloaded input of this run, preloading it on first use. */
+  static synchronized PipelineInput of(BenchContext context) throws InterruptedException {
+    PipelineInput existing = context.attribute(PipelineInput.class);
+    if (existing != null) {
+      return existing;
+    }
+    Scale scale = context.scale();
+    long count = scale.pipelineRecords();
+    int accounts = scale.accounts();
+    Instant start = RealisticSnapshots.startEndingNow(accounts, count, STEP);
+    context.deleteTopics(
+        Set.of(
+            TOPICS.statusTransitions(), TOPICS.lowUniMmr(), TOPICS.latest(), TOPICS.deadLetter()));
+    context.recreateTopics(Set.of(TOPICS.snapshots()));
+    long began = System.nanoTime();
+    long sent;
+    try (ConfluentAvroSerializer<AccountSnapshot> serializer = new ConfluentAvroSerializer<>()) {
+      serializer.configure(
+          Map.of("schema.registry.url", context.schemaRegistryUrl().orElseThrow()), false);
+      sent =
+          Preloader.preload(
+              context.bootstrapServers(),
+              TOPICS.snapshots(),
+              new RealisticSnapshots(accounts, count, 3, start, STEP),
+              serializer);
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    Instant last = start.plus(STEP.multipliedBy(count / accounts)).plusSeconds(1);
+    PipelineInput input = new PipelineInput(sent, start, last);
+    context.attribute(PipelineInput.class, input);
+    Report report = context.report();
+    report.setting("2", "preloadedSnapshots", sent);
+    report.setting("2", "preloadAccounts", accounts);
+    report.setting("2", "preloadRecordsPerSecond", Math.round(sent / seconds));
+    return input;
+  }
+
+  long records() {
+    return records;
+  }
+
+  Instant firstObservedAt() {
+    return firstObservedAt;
+  }
+
+  Instant lastObservedAt() {
+    return lastObservedAt;
+  }
+}
