@@ -119,7 +119,10 @@ public final class BenchMain implements Callable<Integer> {
     run.put("seconds", Duration.between(started, Instant.now()).toSeconds());
     report.printTable(System.out, machine);
     report.writeJson(output, machine, run);
-    System.out.println("written: " + output);
+    Path markdown =
+        output.resolveSibling(output.getFileName().toString().replaceAll("\\.json$", "") + ".md");
+    report.writeMarkdown(markdown, machine);
+    System.out.println("written: " + output + " and " + markdown);
     return 0;
   }
 

@@ -67,6 +67,12 @@ final class Jmh {
     return result.getPrimaryResult().getScore();
   }
 
+  /** The score's 99.9 % confidence half-width as JMH prints it, e.g. "± 12.3"; empty if unknown. */
+  static String error(RunResult result) {
+    double error = result.getPrimaryResult().getScoreError();
+    return Double.isNaN(error) ? "" : "± " + Report.Figures.format(error);
+  }
+
   /** Bytes allocated per operation ({@code gc.alloc.rate.norm} of {@code -prof gc}). */
   static Optional<Double> allocatedBytesPerOp(RunResult result) {
     for (Map.Entry<String, Result> e : result.getSecondaryResults().entrySet()) {

@@ -146,6 +146,43 @@ final class Report {
     return right ? spaces + s : s + spaces;
   }
 
+  /** The same table in Markdown, for docs/performance.md. */
+  synchronized void writeMarkdown(Path file, Machine machine) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("Measured ").append(machine.summary()).append(".\n\n");
+    md.append("| section | figure | value | unit | target | result |\n");
+    md.append("|---|---|---:|---|---|---|\n");
+    for (Figure f : figures) {
+      md.append("| ")
+          .append(f.section())
+          .append(' ')
+          .append(sectionTitles.getOrDefault(f.section(), ""))
+          .append(" | ")
+          .append(f.name())
+          .append(f.note().isEmpty() ? "" : " (" + f.note() + ")")
+          .append(" | ")
+          .append(Figures.format(f.value()))
+          .append(" | ")
+          .append(f.unit())
+          .append(" | ")
+          .append(f.target().map(Target::describe).orElse(""))
+          .append(" | ")
+          .append(f.met().map(m -> m ? "met" : "**missed**").orElse(""))
+          .append(" |\n");
+    }
+    for (NotRun n : notRun) {
+      md.append("| ")
+          .append(n.section())
+          .append(' ')
+          .append(n.title())
+          .append(" | not run: ")
+          .append(n.reason().replace("|", "\\|"))
+          .append(" | | | | |\n");
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, md.toString());
+  }
+
   synchronized void writeJson(Path file, Machine machine, Map<String, Object> run)
       throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -36,7 +36,7 @@ final class SerdeSection implements Section {
   private static void figures(
       Report report, Collection<RunResult> results, String method, String label) {
     RunResult result = Jmh.of(results, method);
-    report.figure(ID, label, Jmh.score(result), "ns/op");
+    report.figure(ID, label, Jmh.score(result), "ns/op", null, Jmh.error(result));
     Jmh.allocatedBytesPerOp(result)
         .ifPresent(bytes -> report.figure(ID, label + " allocation", bytes, "B/op"));
   }
