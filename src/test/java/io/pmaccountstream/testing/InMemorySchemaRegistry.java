@@ -1,10 +1,12 @@
 package io.pmaccountstream.testing;
 
 import io.pmaccountstream.publish.SchemaRegistryClient;
+import io.pmaccountstream.publish.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 
@@ -14,9 +16,12 @@ import org.apache.avro.Schema;
  */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
+  private static final String URL = "memory://registry";
+
   private final Map<Schema, Integer> idsBySchema = new LinkedHashMap<>();
   private final Map<Integer, Schema> schemasById = new LinkedHashMap<>();
   private final Map<String, List<Schema>> versionsBySubject = new LinkedHashMap<>();
+  private final Map<String, String> compatibilityBySubject = new LinkedHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
 
   @Override
@@ -38,9 +43,41 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
   public synchronized Schema schemaById(int id) {
     Schema schema = schemasById.get(id);
     if (schema == null) {
-      throw new IllegalArgumentException("schema id " + id + " is not registered");
+      throw SchemaRegistryException.answered(
+          SchemaRegistryException.Reason.UNKNOWN_SCHEMA_ID,
+          "fetch schema id " + id,
+          URL + "/schemas/ids/" + id,
+          404,
+          40403,
+          "Schema " + id + " not found");
     }
     return schema;
+  }
+
+  @Override
+  public synchronized int lookup(String subject, Schema schema) {
+    Integer id = idsBySchema.get(schema);
+    if (id == null || !versions(subject).contains(schema)) {
+      throw SchemaRegistryException.answered(
+          SchemaRegistryException.Reason.NOT_FOUND,
+          "look up a schema under " + subject,
+          URL + "/subjects/" + subject,
+          404,
+          40403,
+          "Schema not found");
+    }
+    return id;
+  }
+
+  @Override
+  public synchronized Optional<String> compatibility(String subject) {
+    return Optional.ofNullable(compatibilityBySubject.get(subject));
+  }
+
+  /** Records the level; it checks nothing (compatibility is tested against the real registry). */
+  @Override
+  public synchronized void setCompatibility(String subject, String level) {
+    compatibilityBySubject.put(subject, level);
   }
 
   /** Subjects in the order they were first registered. */
