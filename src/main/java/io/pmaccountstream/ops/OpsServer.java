@@ -189,13 +189,16 @@ public final class OpsServer implements AutoCloseable {
     };
   }
 
-  /** Stops accepting, lets in-flight requests finish for up to a second, stops the threads. */
+  /**
+   * Stops accepting and closes open connections (scrapes and probes are retried), stops the
+   * threads.
+   */
   @Override
   public void close() {
     if (server == null) {
       return;
     }
-    server.stop(1);
+    server.stop(0);
     executor.shutdown();
     try {
       if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
