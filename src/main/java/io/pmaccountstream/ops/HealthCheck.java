@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One readiness condition, answered by {@code /health/ready}. A check must return quickly (bound
- * any network call by a timeout shorter than the probe's) and should not throw; a thrown exception
- * is reported as DOWN with the exception's class and message.
+ * One readiness condition, answered by {@code /health/ready}. A check must return quickly and
+ * should not throw; a thrown exception is reported as DOWN with the exception's class and message.
+ * Checks run one after the other on each request, and the manifests' readiness probes allow 10 s
+ * (poll) and 5 s (derive) for all of them: bound every network call by a few seconds and cache it
+ * ({@link #cachedFor}).
  *
  * <p>Components register their conditions with {@link HealthChecks#register}. The generic ones are
  * {@link KafkaReachableCheck} and {@link HttpReachableCheck}; the rest are lambdas over state the

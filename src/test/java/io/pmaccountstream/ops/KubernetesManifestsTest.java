@@ -189,6 +189,7 @@ class KubernetesManifestsTest {
         .isEmpty();
   }
 
+  /** Reads each workload's environment with the components' own readers; add each new one. */
   @Test
   void theConfigurationTheManifestsSetIsValidForTheCode() {
     for (Workload workload : workloads()) {
