@@ -18,8 +18,8 @@ public final class HttpWireLogGuard extends TurboFilter {
   @Override
   public FilterReply decide(
       Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    String name = logger.getName();
-    return name.startsWith(WIRE) || name.startsWith(HEADERS)
+    boolean debug = level != null && !level.isGreaterOrEqual(Level.INFO);
+    return debug && logger.getName().startsWith(HTTP_CLIENT)
         ? FilterReply.DENY
         : FilterReply.NEUTRAL;
   }
