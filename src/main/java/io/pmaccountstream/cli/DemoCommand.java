@@ -262,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
     flags.put("binance.base.url", simulator.baseUrl());
     flags.put("binance.time.url", simulator.baseUrl() + "/fapi/v1/time");
     flags.put("poll.interval", pollInterval);
-    flags.put("derive.application.id", "pm-account-stream-demo-" + ProcessHandle.current().pid());
+    flags.put("derive.application.id", "pm-account-stream-demo");
     flags.put("derive.state.dir", work.resolve("state").toString());
     flags.put("derive.commit.interval", "200ms");
     return flags;
