@@ -12,14 +12,13 @@ import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,11 +36,7 @@ public final class DeriveCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "Properties file; environment variables PMAS_* and flags win over it.")
-  Path configFile;
+  @Mixin ConfigOptions config;
 
   @Option(
       names = "--bootstrap-servers",
@@ -92,11 +87,9 @@ public final class DeriveCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     DeriveApp.Settings settings;
     try {
-      settings = read(settings(System.getenv()));
+      settings = read(config.settings(flags()));
     } catch (ConfigException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return 2;
+      return ConfigOptions.reportConfigProblems(e, err);
     }
     MeterRegistry meters = new SimpleMeterRegistry();
     try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(settings.connection())) {
@@ -124,7 +117,8 @@ public final class DeriveCommand implements Callable<Integer> {
     }
   }
 
-  Settings settings(Map<String, String> env) {
+  /** The command's own flags as configuration keys (null when not given). */
+  Map<String, String> flags() {
     Map<String, String> flags = new HashMap<>();
     flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
     flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
@@ -133,7 +127,7 @@ public final class DeriveCommand implements Callable<Integer> {
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
-    return Settings.load(Optional.ofNullable(configFile), env, flags);
+    return flags;
   }
 
   static DeriveApp.Settings read(Settings settings) {

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -59,6 +61,7 @@ public final class DeriveApp implements AutoCloseable {
   private final MeterRegistry meters;
   private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
   private KafkaStreamsMetrics streamsMetrics;
+  private ScheduledExecutorService metricsScheduler;
 
   private DeriveApp(
       Settings settings,
@@ -123,7 +126,16 @@ public final class DeriveApp implements AutoCloseable {
               settings.derive().replicationFactor());
     }
     SubjectCompatibility.ensureBackwardTransitive(registry, compatibilityTopics());
-    streamsMetrics = new KafkaStreamsMetrics(streams);
+    metricsScheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "derive-metrics-refresh");
+              thread.setDaemon(true);
+              return thread;
+            });
+    streamsMetrics =
+        new KafkaStreamsMetrics(
+            streams, List.of(), metricsScheduler, settings.derive().metricsRefresh());
     streamsMetrics.bindTo(meters);
     Gauge.builder("pm.derive.running", this, app -> app.isRunning() ? 1 : 0)
         .description("1 while the derive app's Kafka Streams client is RUNNING")
@@ -170,6 +182,7 @@ public final class DeriveApp implements AutoCloseable {
     boolean clean = streams.close(timeout);
     if (streamsMetrics != null) {
       streamsMetrics.close();
+      metricsScheduler.shutdownNow();
     }
     if (!clean) {
       log.warn("Derive app did not stop within {}", timeout);

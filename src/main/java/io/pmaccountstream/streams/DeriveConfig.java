@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param threadReplacements crashed stream threads replaced within {@code replacementWindow} before
  *     the client shuts down
  * @param replacementWindow the window of {@code threadReplacements}
+ * @param metricsRefresh how often new Kafka Streams metrics (of newly assigned tasks) are bound to
+ *     Micrometer
  * @param startupTimeout how long topic checks at start-up may wait for the cluster
  * @param shutdownTimeout how long a clean close may take
  */
@@ -34,6 +36,7 @@ public record DeriveConfig(
     boolean createTopics,
     int threadReplacements,
     Duration replacementWindow,
+    Duration metricsRefresh,
     Duration startupTimeout,
     Duration shutdownTimeout) {
 
@@ -82,6 +85,12 @@ public record DeriveConfig(
               "derive.thread.replacement.window", "Window of derive.thread.replacements")
           .withDefault("10m")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+  public static final ConfigField<Duration> METRICS_REFRESH =
+      ConfigField.duration(
+              "derive.metrics.refresh",
+              "How often Kafka Streams metrics of newly assigned tasks are bound to Micrometer")
+          .withDefault("15s")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
   public static final ConfigField<Duration> STARTUP_TIMEOUT =
       ConfigField.duration(
               "derive.startup.timeout", "How long topic checks at start-up wait for Kafka")
@@ -102,6 +111,7 @@ public record DeriveConfig(
         Boolean.TRUE.equals(reader.get(CREATE_TOPICS)),
         orZero(reader.get(THREAD_REPLACEMENTS)),
         reader.get(REPLACEMENT_WINDOW),
+        reader.get(METRICS_REFRESH),
         reader.get(STARTUP_TIMEOUT),
         reader.get(SHUTDOWN_TIMEOUT));
   }
@@ -116,6 +126,7 @@ public record DeriveConfig(
         CREATE_TOPICS,
         THREAD_REPLACEMENTS,
         REPLACEMENT_WINDOW,
+        METRICS_REFRESH,
         STARTUP_TIMEOUT,
         SHUTDOWN_TIMEOUT);
   }

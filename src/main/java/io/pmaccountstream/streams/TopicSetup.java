@@ -73,12 +73,17 @@ final class TopicSetup {
     for (NewTopic topic : missing) {
       create(topic);
     }
-    requireCompacted(topics.latest());
+    if (missing.stream().noneMatch(t -> t.name().equals(topics.latest()))) {
+      requireCompacted(topics.latest());
+    }
   }
 
   private Optional<TopicDescription> describe(String topic) {
     try {
-      return Optional.of(await(admin.describeTopics(List.of(topic)).topicNameValues().get(topic)));
+      return Optional.of(
+          await(
+              "describe topic " + topic,
+              admin.describeTopics(List.of(topic)).topicNameValues().get(topic)));
     } catch (UnknownTopicOrPartitionException e) {
       return Optional.empty();
     }
@@ -86,7 +91,7 @@ final class TopicSetup {
 
   private void create(NewTopic topic) {
     try {
-      await(admin.createTopics(List.of(topic)).all());
+      await("create topic " + topic.name(), admin.createTopics(List.of(topic)).all());
       log.info(
           "Created topic {} ({} partitions, configs {})",
           topic.name(),
@@ -99,7 +104,10 @@ final class TopicSetup {
 
   private void requireCompacted(String topic) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource));
+    Config config =
+        await(
+            "describe the configuration of topic " + topic,
+            admin.describeConfigs(List.of(resource)).values().get(resource));
     ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
       throw new DeriveStartupException(
@@ -111,20 +119,27 @@ final class TopicSetup {
     }
   }
 
-  private <T> T await(KafkaFuture<T> future) {
+  /**
+   * The result of an admin call; {@link UnknownTopicOrPartitionException} and {@link
+   * TopicExistsException} pass through for the callers that expect them, every other failure is a
+   * {@link DeriveStartupException} saying what was being done.
+   */
+  private <T> T await(String action, KafkaFuture<T> future) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
+      Throwable cause = e.getCause();
+      if (cause instanceof UnknownTopicOrPartitionException
+          || cause instanceof TopicExistsException) {
+        throw (RuntimeException) cause;
       }
-      throw new DeriveStartupException("Kafka admin call failed: " + e.getCause(), e.getCause());
+      throw new DeriveStartupException("Cannot " + action + ": " + cause, cause);
     } catch (TimeoutException e) {
       throw new DeriveStartupException(
-          "Kafka did not answer within " + timeout + " while checking topics", e);
+          "Kafka did not answer within " + timeout + " to " + action, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new DeriveStartupException("Interrupted while checking topics", e);
+      throw new DeriveStartupException("Interrupted while trying to " + action, e);
     }
   }
 }

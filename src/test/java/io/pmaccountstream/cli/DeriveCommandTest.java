@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -35,6 +34,7 @@ class DeriveCommandTest {
     assertThat(out.toString())
         .contains(
             "--config",
+            "--set",
             "--bootstrap-servers",
             "--schema-registry-url",
             "--application-id",
@@ -77,7 +77,7 @@ class DeriveCommandTest {
     DeriveCommand command = new DeriveCommand();
     new CommandLine(command).parseArgs("--config", file.toString(), "--levels", "1.1,1.4");
 
-    var settings = DeriveCommand.read(command.settings(Map.of()));
+    var settings = DeriveCommand.read(command.config.settings(command.flags()));
 
     assertThat(settings.connection().bootstrapServers()).isEqualTo("file:9092");
     assertThat(settings.topology().derivation().levels())
