@@ -89,7 +89,8 @@ class LogFormatTest {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmOptions);
-    // The production file, not the tests' logback-test.xml that the test classpath would pick first.
+    // The production file, not the tests' logback-test.xml that the test classpath would pick
+    // first.
     command.add("-Dlogback.configurationFile=" + LogFormatProbe.class.getResource("/logback.xml"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
