@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       SimulateCommand.class,
       ConsumeCommand.class,
-      PollCommand.class
+      PollCommand.class,
+      DeriveCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
 
