@@ -73,7 +73,14 @@ public final class BenchMain implements Callable<Integer> {
 
   /** Every section, in the order they run and print. */
   static List<Section> allSections() {
-    return List.of(new BaselineSection(), new PollerScaleSection(), new SerdeSection());
+    return List.of(
+        new BaselineSection(),
+        new DeriveThroughputSection(),
+        new ReplaySection(),
+        new DerivationLogicSection(),
+        new LatencySection(),
+        new PollerScaleSection(),
+        new SerdeSection());
   }
 
   @Override

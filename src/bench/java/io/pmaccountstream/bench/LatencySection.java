@@ -1,0 +1,345 @@
+package io.pmaccountstream.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.poller.PollerApp;
+import io.pmaccountstream.publish.ConfluentAvroDeserializer;
+import io.pmaccountstream.publish.HttpSchemaRegistryClient;
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.simulator.BinancePmSimulator;
+import io.pmaccountstream.simulator.Change;
+import io.pmaccountstream.simulator.SimulatedAccount;
+import io.pmaccountstream.streams.DerivationSerdes;
+import io.pmaccountstream.streams.DerivationTopology;
+import io.pmaccountstream.streams.TopologyConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Section 4: end-to-end latency of a change. The simulator (in this JVM) changes an account's
+ * uniMMR across 1.5 so that its status flips between NORMAL and MARGIN_CALL; the poller (interval
+ * 100 ms) sees it on its next poll and publishes a snapshot; the derivation topology turns it into
+ * an AccountStatusTransition; a {@code read_committed} consumer sees it. Latency = consumer sees
+ * the transition − simulator finished sending the response that first showed the change (its serve
+ * hook; on loopback that is when the poller received it). Both ends read {@code System.nanoTime()}
+ * of this JVM, so no clock offset enters. A change is matched to its event by (accountId,
+ * updateTime): the simulator gives every change a new updateTime.
+ *
+ * <p>Run with exactly-once v2 and with at-least-once, both with the derive app's default commit
+ * interval of 100 ms, then with exactly-once and a 50 ms commit interval (the knob that trades
+ * latency for transactions); everything else is equal: Streams producer linger 5 ms (the poller's;
+ * Streams' own default is 100 ms), one stream thread, default levels. One change per account is in
+ * flight at a time, and an account changes at most every 300 ms.
+ */
+final class LatencySection implements Section {
+
+  static final String ID = "4";
+  private static final int ACCOUNTS = 10;
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+  private static final Duration SHORT_COMMIT_INTERVAL = Duration.ofMillis(50);
+  private static final int LINGER_MS = 5;
+  private static final Duration MIN_GAP = Duration.ofMillis(300);
+  private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
+  private static final int WARM_UP_CHANGES_PER_ACCOUNT = 5;
+  private static final int WEIGHT_LIMIT = 100_000_000;
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "end-to-end latency";
+  }
+
+  @Override
+  public Optional<String> unavailable(BenchContext context) {
+    return context.schemaRegistryUrl().isEmpty()
+        ? Optional.of("needs --schema-registry-url")
+        : Optional.empty();
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    Report report = context.report();
+    int changes = context.scale().latencyChanges();
+    report.setting(ID, "changes", changes);
+    report.setting(ID, "accounts", ACCOUNTS);
+    report.setting(ID, "pollInterval", "100ms");
+    report.setting(ID, "commit.interval.ms", "100 (and 50 in the third run)");
+    report.setting(ID, "streamsProducerLingerMs", LINGER_MS);
+    report.setting(ID, "minGapBetweenChangesOfOneAccount", "300ms");
+    report.setting(
+        ID,
+        "measuredFrom",
+        "simulator served the first response showing the change (serve hook, same JVM)");
+    measure(context, StreamsConfig.EXACTLY_ONCE_V2, COMMIT_INTERVAL, "exactly-once", changes, 150);
+    measure(context, StreamsConfig.AT_LEAST_ONCE, COMMIT_INTERVAL, "at-least-once", changes, 50);
+    measure(
+        context,
+        StreamsConfig.EXACTLY_ONCE_V2,
+        SHORT_COMMIT_INTERVAL,
+        "exactly-once, commit 50 ms",
+        changes,
+        150);
+  }
+
+  private record Key(String accountId, long updateTime) {}
+
+  private void measure(
+      BenchContext context,
+      String guarantee,
+      Duration commitInterval,
+      String label,
+      int changes,
+      double p99Target)
+      throws Exception {
+    String slug = label.replaceAll("[^a-z0-9]+", "-");
+    String run = slug + "-" + System.currentTimeMillis();
+    Topics topics = Topics.defaults().withPrefix("pmas-bench.latency." + slug + ".");
+    context.recreateTopics(
+        Set.of(
+            topics.snapshots(),
+            topics.statusTransitions(),
+            topics.lowUniMmr(),
+            topics.latest(),
+            topics.deadLetter()));
+    Map<Key, Long> servedNanos = new ConcurrentHashMap<>();
+    Map<Key, CompletableFuture<Long>> seenNanos = new ConcurrentHashMap<>();
+    Latencies latencies = new Latencies();
+    int lost = 0;
+
+    KafkaConnection connection = connection(context);
+    try (BinancePmSimulator simulator =
+            BinancePmSimulator.builder()
+                .scenario("calm")
+                .accounts(ACCOUNTS)
+                .seed(9)
+                .weightLimit(WEIGHT_LIMIT)
+                .build()
+                .start();
+        HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(connection)) {
+      simulator.addServeListener(
+          (state, at) ->
+              servedNanos.putIfAbsent(
+                  new Key(state.accountId(), state.updateTime()), System.nanoTime()));
+      KafkaStreams streams =
+          startStreams(context, registry, topics, guarantee, commitInterval, run);
+      AtomicBoolean consuming = new AtomicBoolean(true);
+      Thread consumer =
+          new Thread(
+              () -> consume(context, registry, topics, run, consuming, seenNanos),
+              "latency-consumer");
+      consumer.start();
+      PollerApp poller = startPoller(context, simulator, topics, run);
+      try {
+        List<SimulatedAccount> accounts = simulator.accounts();
+        Key[] inFlight = new Key[ACCOUNTS];
+        long[] changedAt = new long[ACCOUNTS];
+        boolean[] low = new boolean[ACCOUNTS];
+        int warmUp = WARM_UP_CHANGES_PER_ACCOUNT * ACCOUNTS;
+        boolean[] measured = new boolean[warmUp + changes];
+        Key[] keys = new Key[warmUp + changes];
+        for (int i = 0; i < warmUp + changes; i++) {
+          int a = i % ACCOUNTS;
+          if (inFlight[a] != null && !await(seenNanos, inFlight[a])) {
+            lost += i - ACCOUNTS >= warmUp ? 1 : 0;
+          }
+          long wait = changedAt[a] + MIN_GAP.toNanos() - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          low[a] = !low[a];
+          Change change = accounts.get(a).set(low[a] ? "1.3" : "2.0");
+          changedAt[a] = System.nanoTime();
+          keys[i] = new Key(accounts.get(a).id(), change.state().updateTime());
+          measured[i] = i >= warmUp;
+          inFlight[a] = keys[i];
+        }
+        for (int a = 0; a < ACCOUNTS; a++) {
+          if (inFlight[a] != null && !await(seenNanos, inFlight[a])) {
+            lost++;
+          }
+        }
+        for (int i = warmUp; i < keys.length; i++) {
+          CompletableFuture<Long> seen = seenNanos.get(keys[i]);
+          Long served = servedNanos.get(keys[i]);
+          if (seen != null && seen.isDone() && served != null) {
+            latencies.add(TimeUnit.NANOSECONDS.toMicros(seen.join() - served));
+          }
+        }
+      } finally {
+        poller.shutdown(Duration.ofSeconds(10));
+        consuming.set(false);
+        consumer.join(10_000);
+        streams.close(Duration.ofSeconds(30));
+      }
+    }
+    Report report = context.report();
+    report.figure(ID, label + " p50", latencies.percentileMillis(50), "ms");
+    report.figure(
+        ID,
+        label + " p99",
+        latencies.percentileMillis(99),
+        "ms",
+        Report.Target.atMost(p99Target),
+        "");
+    report.figure(ID, label + " max", latencies.maxMillis(), "ms");
+    report.figure(ID, label + " changes measured", latencies.count(), "changes");
+    if (lost > 0) {
+      report.figure(
+          ID,
+          label + " changes without an event in " + EVENT_TIMEOUT.toSeconds() + " s",
+          lost,
+          "changes");
+    }
+  }
+
+  private static boolean await(Map<Key, CompletableFuture<Long>> seen, Key key)
+      throws InterruptedException {
+    try {
+      seen.computeIfAbsent(key, k -> new CompletableFuture<>())
+          .get(EVENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the latency consumer failed", e.getCause());
+    }
+  }
+
+  private static KafkaConnection connection(BenchContext context) {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(
+                Map.of(
+                    KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers(),
+                    KafkaConnection.SCHEMA_REGISTRY_URL.name(),
+                        context.schemaRegistryUrl().orElseThrow())));
+    KafkaConnection connection = KafkaConnection.from(reader);
+    reader.throwIfProblems();
+    return connection;
+  }
+
+  private static KafkaStreams startStreams(
+      BenchContext context,
+      HttpSchemaRegistryClient registry,
+      Topics topics,
+      String guarantee,
+      Duration commitInterval,
+      String run)
+      throws InterruptedException {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pmas-bench-latency-" + run);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        context.workDir().resolve("state").resolve(run).toAbsolutePath().toString());
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
+    KafkaStreams streams =
+        new KafkaStreams(
+            DerivationTopology.build(
+                new TopologyConfig(topics, DerivationConfig.defaults()),
+                DerivationSerdes.create(registry)),
+            props);
+    streams.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+        streams.close(Duration.ofSeconds(10));
+        throw new IllegalStateException("Kafka Streams is " + streams.state() + ", not RUNNING");
+      }
+      Thread.sleep(50);
+    }
+    return streams;
+  }
+
+  private static void consume(
+      BenchContext context,
+      HttpSchemaRegistryClient registry,
+      Topics topics,
+      String run,
+      AtomicBoolean consuming,
+      Map<Key, CompletableFuture<Long>> seenNanos) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "pmas-bench-latency-" + run);
+    try (KafkaConsumer<String, AccountStatusTransition> consumer =
+        new KafkaConsumer<>(
+            props,
+            new StringDeserializer(),
+            new ConfluentAvroDeserializer<>(registry, AccountStatusTransition.class))) {
+      consumer.assign(Offsets.partitions(topics.statusTransitions(), context.partitions()));
+      consumer.seekToBeginning(consumer.assignment());
+      while (consuming.get()) {
+        for (ConsumerRecord<String, AccountStatusTransition> r :
+            consumer.poll(Duration.ofMillis(5))) {
+          long now = System.nanoTime();
+          AccountStatusTransition t = r.value();
+          seenNanos
+              .computeIfAbsent(
+                  new Key(t.getAccountId(), t.getUpdateTime().toEpochMilli()),
+                  k -> new CompletableFuture<>())
+              .complete(now);
+        }
+      }
+    }
+  }
+
+  private static PollerApp startPoller(
+      BenchContext context, BinancePmSimulator simulator, Topics topics, String run)
+      throws Exception {
+    Path credentials = context.workDir().resolve("latency-" + run + ".properties");
+    simulator.writeCredentials(credentials);
+    Map<String, String> flags = new HashMap<>();
+    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers());
+    flags.put(
+        KafkaConnection.SCHEMA_REGISTRY_URL.name(), context.schemaRegistryUrl().orElseThrow());
+    flags.put(Topics.SNAPSHOTS.name(), topics.snapshots());
+    flags.put(Topics.STATUS_TRANSITIONS.name(), topics.statusTransitions());
+    flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
+    flags.put(Topics.LATEST.name(), topics.latest());
+    flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
+    flags.put("poll.interval", POLL_INTERVAL.toMillis() + "ms");
+    flags.put("binance.weight.limit.per.minute", Integer.toString(WEIGHT_LIMIT));
+    flags.put("poller.instance.id", "bench-latency-" + run);
+    PollerApp app =
+        PollerApp.create(
+            PollerApp.Settings.from(
+                new ConfigReader(Settings.load(Optional.of(credentials), Map.of(), flags))),
+            new SimpleMeterRegistry());
+    app.start();
+    return app;
+  }
+}
