@@ -67,6 +67,7 @@ final class DeriveThroughputSection implements Section {
             Topics.LATEST.name() + "=" + topics.latest(),
             Topics.DEAD_LETTER.name() + "=" + topics.deadLetter(),
             "derive.application.id=" + applicationId,
+            "ops.http.port=0",
             "derive.state.dir="
                 + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath(),
             ""));
