@@ -94,24 +94,50 @@ final class Report {
         .findFirst();
   }
 
-  /** The one table: every figure, then every section that did not run. */
+  /** One line of the table: a figure, or a section that did not run. */
+  private record Row(String section, Optional<Figure> figure, String notRunReason) {}
+
+  /** Rows in the order the sections ran: each section's figures, then why it did not (finish). */
+  private List<Row> rows() {
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, String> s : sectionTitles.entrySet()) {
+      String label = s.getKey() + " " + s.getValue();
+      for (Figure f : figures) {
+        if (f.section().equals(s.getKey())) {
+          rows.add(new Row(label, Optional.of(f), ""));
+        }
+      }
+      for (NotRun n : notRun) {
+        if (n.section().equals(s.getKey())) {
+          rows.add(new Row(label, Optional.empty(), n.reason()));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The one table, in the order the sections ran. */
   synchronized void printTable(PrintStream out, Machine machine) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"section", "figure", "value", "unit", "target", "result"});
-    for (Figure f : figures) {
+    for (Row row : rows()) {
       rows.add(
-          new String[] {
-            f.section() + " " + sectionTitles.getOrDefault(f.section(), ""),
-            f.name(),
-            Figures.format(f.value()),
-            f.unit(),
-            f.target().map(Target::describe).orElse(""),
-            f.met().map(m -> m ? "met" : "MISSED").orElse("")
-          });
-    }
-    for (NotRun n : notRun) {
-      rows.add(
-          new String[] {n.section() + " " + n.title(), "not run: " + n.reason(), "", "", "", ""});
+          row.figure()
+              .map(
+                  f ->
+                      new String[] {
+                        row.section(),
+                        f.name(),
+                        Figures.format(f.value()),
+                        f.unit(),
+                        f.target().map(Target::describe).orElse(""),
+                        f.met().map(m -> m ? "met" : "MISSED").orElse("")
+                      })
+              .orElseGet(
+                  () ->
+                      new String[] {
+                        row.section(), "not run: " + row.notRunReason(), "", "", "", ""
+                      }));
     }
     int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
@@ -141,24 +167,22 @@ final class Report {
     out.println();
   }
 
-  private static String pad(String s, int width, boolean right) {
-    String spaces = " ".repeat(Math.max(0, width - s.length()));
-    return right ? spaces + s : s + spaces;
-  }
-
-  /** The same table in Markdown, for docs/performance.md. */
+  /** The same table in Markdown, notes included, for docs/performance.md. */
   synchronized void writeMarkdown(Path file, Machine machine) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("Measured ").append(machine.summary()).append(".\n\n");
     md.append("| section | figure | value | unit | target | result |\n");
     md.append("|---|---|---:|---|---|---|\n");
-    for (Figure f : figures) {
-      md.append("| ")
-          .append(f.section())
-          .append(' ')
-          .append(sectionTitles.getOrDefault(f.section(), ""))
-          .append(" | ")
-          .append(f.name())
+    for (Row row : rows()) {
+      md.append("| ").append(row.section()).append(" | ");
+      if (row.figure().isEmpty()) {
+        md.append("not run: ")
+            .append(row.notRunReason().replace("|", "\\|"))
+            .append(" | | | | |\n");
+        continue;
+      }
+      Figure f = row.figure().get();
+      md.append(f.name())
           .append(f.note().isEmpty() ? "" : " (" + f.note() + ")")
           .append(" | ")
           .append(Figures.format(f.value()))
@@ -170,17 +194,13 @@ final class Report {
           .append(f.met().map(m -> m ? "met" : "**missed**").orElse(""))
           .append(" |\n");
     }
-    for (NotRun n : notRun) {
-      md.append("| ")
-          .append(n.section())
-          .append(' ')
-          .append(n.title())
-          .append(" | not run: ")
-          .append(n.reason().replace("|", "\\|"))
-          .append(" | | | | |\n");
-    }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, md.toString());
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    String spaces = " ".repeat(Math.max(0, width - s.length()));
+    return right ? spaces + s : s + spaces;
   }
 
   synchronized void writeJson(Path file, Machine machine, Map<String, Object> run)
