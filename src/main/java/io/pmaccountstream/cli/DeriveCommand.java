@@ -1,17 +1,21 @@
 package io.pmaccountstream.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.ops.HealthCheck;
+import io.pmaccountstream.ops.HealthChecks;
+import io.pmaccountstream.ops.Metrics;
+import io.pmaccountstream.ops.OpsConfig;
+import io.pmaccountstream.ops.OpsServer;
 import io.pmaccountstream.publish.HttpSchemaRegistryClient;
 import io.pmaccountstream.publish.KafkaConnection;
 import io.pmaccountstream.publish.SchemaRegistryException;
 import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,15 +91,38 @@ public final class DeriveCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     DeriveApp.Settings settings;
+    OpsConfig opsConfig;
     try {
-      settings = read(config.settings(flags()));
+      ConfigReader reader = new ConfigReader(config.settings(flags()));
+      opsConfig = OpsConfig.from(reader);
+      settings = DeriveApp.Settings.from(reader);
+      reader.throwIfProblems();
     } catch (ConfigException e) {
       return ConfigOptions.reportConfigProblems(e, err);
     }
-    MeterRegistry meters = new SimpleMeterRegistry();
-    try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(settings.connection())) {
-      return run(DeriveApp.create(settings, registry, meters), settings.derive(), err);
+    try (Metrics metrics =
+            Metrics.prometheus("pm-account-stream-derive", Metrics.defaultInstance());
+        HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(settings.connection())) {
+      DeriveApp app = DeriveApp.create(settings, registry, metrics.registry());
+      try (OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), health(app))) {
+        return run(app, settings.derive(), err);
+      }
+    } catch (IOException e) {
+      err.println("derive failed: cannot open the ops endpoint: " + e.getMessage());
+      return 1;
     }
+  }
+
+  /** Ready while Kafka Streams is RUNNING; the JSON names the state otherwise. */
+  private static HealthChecks health(DeriveApp app) {
+    return new HealthChecks()
+        .register(
+            HealthCheck.named(
+                "kafka-streams",
+                () ->
+                    app.isRunning()
+                        ? HealthCheck.Result.up("RUNNING")
+                        : HealthCheck.Result.down("Kafka Streams state " + app.state())));
   }
 
   private static int run(DeriveApp app, DeriveConfig config, PrintWriter err) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       ConsumeCommand.class,
       PollCommand.class,
-      DeriveCommand.class
+      DeriveCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
 

@@ -246,6 +246,8 @@ class DeriveCrashRecoveryIT {
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
     // a transaction must outlive the commit interval (Kafka Streams refuses a shorter timeout)
     flags.put("kafka.producer.transaction.timeout.ms", "120000");
+    // the ops endpoint on any free port: the default 8080 may be taken on a shared machine
+    flags.put("ops.http.port", "0");
     Properties properties = new Properties();
     properties.putAll(flags);
     Path config = work.resolve(name + ".properties");
