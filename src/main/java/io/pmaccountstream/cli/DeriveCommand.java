@@ -11,6 +11,7 @@ import io.pmaccountstream.ops.OpsConfig;
 import io.pmaccountstream.ops.OpsServer;
 import io.pmaccountstream.publish.HttpSchemaRegistryClient;
 import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.SchemaRegistryException;
 import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
@@ -135,7 +136,7 @@ public final class DeriveCommand implements Callable<Integer> {
         return 1;
       }
       return 0;
-    } catch (DeriveStartupException | KafkaException e) {
+    } catch (DeriveStartupException | KafkaException | SchemaRegistryException e) {
       err.println("derive failed: " + e.getMessage());
       return 1;
     } finally {

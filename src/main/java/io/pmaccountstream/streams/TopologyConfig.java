@@ -25,11 +25,14 @@ public record TopologyConfig(Topics topics, DerivationConfig derivation) {
     return new TopologyConfig(Topics.defaults(), DerivationConfig.defaults());
   }
 
-  /** Reads the topics and the derivation rules; problems go to the reader (null result then). */
+  /**
+   * Reads the topics and the derivation rules; problems go to the reader (null result when the
+   * derivation rules are invalid; call {@link ConfigReader#throwIfProblems()} before use).
+   */
   public static TopologyConfig from(ConfigReader reader) {
     Topics topics = Topics.from(reader);
     DerivationConfig derivation = DerivationConfig.from(reader);
-    return reader.problems().isEmpty() ? new TopologyConfig(topics, derivation) : null;
+    return derivation == null ? null : new TopologyConfig(topics, derivation);
   }
 
   public static List<ConfigField<?>> fields() {

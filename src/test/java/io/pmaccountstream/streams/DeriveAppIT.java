@@ -205,7 +205,11 @@ class DeriveAppIT {
             () ->
                 assertThat(
                         meters.getMeters().stream()
-                            .filter(m -> m.getId().getName().contains("stale.snapshots.total"))
+                            .filter(
+                                m ->
+                                    m.getId()
+                                        .getName()
+                                        .equals("kafka.stream.pm.derive.stale.snapshots.total"))
                             .mapToDouble(m -> m.measure().iterator().next().getValue())
                             .sum())
                     .isEqualTo(1.0));

@@ -131,6 +131,28 @@ class DeriveCrashRecoveryIT {
   }
 
   @Test
+  void sigtermClosesTheAppCleanlyWithinTheTimeout() throws Exception {
+    List<AccountSnapshot> input =
+        DeriveItSupport.path(ACCOUNTS, 20, 14, DeriveItSupport.recentSecond());
+    Outputs expected = DeriveItSupport.expected(input, DerivationConfig.defaults());
+    DeriveItSupport.produce(kafka.bootstrapServers(), topics.snapshots(), serdes.snapshot(), input);
+    Process run = startChild("sigterm", "100ms");
+    awaitCommitted(expected);
+
+    run.destroy();
+
+    assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+    assertThat(run.exitValue()).as("exit status of a JVM stopped by SIGTERM").isEqualTo(143);
+    String log = Files.readString(logFile("sigterm"));
+    assertThat(log).contains("Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING");
+    assertThat(log)
+        .as("tasks closed with their state committed")
+        .contains("task [0_0] Closed clean", "task [0_1] Closed clean")
+        .doesNotContain("Closed dirty");
+    assertExactly(expected);
+  }
+
+  @Test
   void aCrashedStreamThreadIsReplacedWithoutLosingOrDuplicatingEvents() {
     List<AccountSnapshot> input =
         DeriveItSupport.path(ACCOUNTS, 60, 13, DeriveItSupport.recentSecond());
@@ -224,6 +246,8 @@ class DeriveCrashRecoveryIT {
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
     // a transaction must outlive the commit interval (Kafka Streams refuses a shorter timeout)
     flags.put("kafka.producer.transaction.timeout.ms", "120000");
+    // the ops endpoint on any free port: the default 8080 may be taken on a shared machine
+    flags.put("ops.http.port", "0");
     Properties properties = new Properties();
     properties.putAll(flags);
     Path config = work.resolve(name + ".properties");
