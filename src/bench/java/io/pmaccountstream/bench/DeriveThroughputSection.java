@@ -11,16 +11,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Section 2: the {@code derive} command (a child JVM, exactly-once v2, its defaults: one stream
- * thread, commit interval 100 ms) started from scratch (a new application id, an empty state
- * directory) on the preloaded snapshots. Done when the application's committed offsets on the input
- * reach its end: with exactly-once the offsets commit in the same transactions as the outputs, so
- * every output is committed by then.
+ * thread, commit interval 100 ms; then again with two stream threads) started from scratch (a new
+ * application id, an empty state directory) on the preloaded snapshots. Done when the application's
+ * committed offsets on the input reach its end: with exactly-once the offsets commit in the same
+ * transactions as the outputs, so every output is committed by then.
  */
 final class DeriveThroughputSection implements Section {
 
   static final String ID = "2";
-  static final String FROM_LAUNCH = "derive from launch (exactly-once)";
-  static final String STEADY = "derive after first commit (exactly-once)";
+  static final String FROM_LAUNCH = "derive from launch";
+  static final String STEADY = "derive after first commit";
   private static final Duration TIMEOUT = Duration.ofMinutes(8);
 
   @Override
@@ -47,6 +47,19 @@ final class DeriveThroughputSection implements Section {
   public void run(BenchContext context) throws Exception {
     Report report = context.report();
     PipelineInput input = PipelineInput.of(context);
+    report.setting(ID, "records", input.records());
+    report.setting(
+        ID,
+        "derive",
+        "derive command in a child JVM (-Xmx1g), its defaults (exactly_once_v2, commit interval"
+            + " 100 ms, 1 stream thread), then the same with derive.threads=2");
+    derive(context, input, 1);
+    derive(context, input, 2);
+  }
+
+  private void derive(BenchContext context, PipelineInput input, int threads) throws Exception {
+    Report report = context.report();
+    String label = threads == 1 ? "1 thread" : threads + " threads";
     long records = input.records();
     String run = Long.toString(System.currentTimeMillis());
     String applicationId = "pmas-bench-derive-" + run;
@@ -68,16 +81,10 @@ final class DeriveThroughputSection implements Section {
             Topics.DEAD_LETTER.name() + "=" + topics.deadLetter(),
             "derive.application.id=" + applicationId,
             "ops.http.port=0",
+            "derive.threads=" + threads,
             "derive.state.dir="
                 + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath(),
             ""));
-    report.setting(ID, "records", records);
-    report.setting(ID, "applicationId", applicationId);
-    report.setting(
-        ID,
-        "derive",
-        "derive command in a child JVM (-Xmx1g), its defaults: exactly_once_v2,"
-            + " 1 stream thread, commit interval 100 ms");
 
     Offsets offsets = new Offsets(context.admin());
     Set<TopicPartition> inputPartitions =
@@ -88,7 +95,7 @@ final class DeriveThroughputSection implements Section {
     long doneAt;
     try (ChildJvm derive =
         ChildJvm.start(
-            "derive",
+            "derive-" + threads + "t",
             List.of("-Xmx1g"),
             Cli.MAIN_CLASS,
             List.of("derive", "--config", config.toString()),
@@ -107,7 +114,8 @@ final class DeriveThroughputSection implements Section {
         }
         if (!derive.isAlive()) {
           throw new IllegalStateException(
-              "derive exited early; see " + context.logDir().resolve("derive.stderr.log"));
+              "derive exited early; see "
+                  + context.logDir().resolve("derive-" + threads + "t.stderr.log"));
         }
         if (now - launched > TIMEOUT.toNanos()) {
           throw new IllegalStateException(
@@ -116,26 +124,58 @@ final class DeriveThroughputSection implements Section {
         Thread.sleep(100);
       }
     }
+    String incidents = incidents(context.logDir().resolve("derive-" + threads + "t.stderr.log"));
+    if (!incidents.isEmpty()) {
+      report.setting(ID, "incidents, " + label, incidents);
+    }
     double fromLaunch = records / ((doneAt - launched) / 1e9);
     double steady =
         doneAt > firstCommitAt
             ? (records - firstCommitted) / ((doneAt - firstCommitAt) / 1e9)
             : fromLaunch;
-    report.figure(ID, "start-up to first commit", (firstCommitAt - launched) / 1e9, "s");
-    report.figure(ID, FROM_LAUNCH, fromLaunch, "records/s");
-    report.figure(ID, STEADY, steady, "records/s");
+    report.figure(ID, "start-up to first commit, " + label, (firstCommitAt - launched) / 1e9, "s");
+    report.figure(ID, FROM_LAUNCH + ", " + label, fromLaunch, "records/s");
+    report.figure(ID, STEADY + ", " + label, steady, "records/s", null, incidents);
     Optional<Report.Figure> produce = report.find(BaselineSection.ID, BaselineSection.PRODUCE);
     Optional<Report.Figure> consume = report.find(BaselineSection.ID, BaselineSection.CONSUME);
     if (produce.isPresent() && consume.isPresent()) {
       double baseline = Math.min(produce.get().value(), consume.get().value());
       report.figure(
           ID,
-          "ratio to baseline min(produce, consume)",
+          "ratio to baseline min(produce, consume), " + label,
           steady / baseline,
           "×",
           Report.Target.atLeast(0.5),
           "after first commit vs baseline " + Report.Figures.format(baseline) + " records/s");
     }
+  }
+
+  /**
+   * What went wrong inside derive during the run (a figure measured through a stream-thread crash
+   * or a fenced producer is not a throughput figure, and must say so).
+   */
+  private static String incidents(Path log) throws java.io.IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    long died = 0;
+    long fenced = 0;
+    for (String line : Files.readAllLines(log)) {
+      if (line.contains("Stream thread died")) {
+        died++;
+      }
+      if (line.contains("TaskMigratedException") && !line.startsWith("\t")) {
+        fenced++;
+      }
+    }
+    List<String> parts = new java.util.ArrayList<>();
+    if (died > 0) {
+      parts.add(died + " stream thread(s) died and were replaced");
+    }
+    if (fenced > 0) {
+      parts.add("tasks migrated after a fenced producer");
+    }
+    return parts.isEmpty() ? "" : String.join("; ", parts) + " (see " + log.getFileName() + ")";
   }
 
   private static long committedOrZero(Offsets offsets, String group, Set<TopicPartition> tps) {

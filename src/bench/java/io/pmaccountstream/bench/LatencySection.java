@@ -48,19 +48,51 @@ import org.apache.kafka.streams.StreamsConfig;
  * of this JVM, so no clock offset enters. A change is matched to its event by (accountId,
  * updateTime): the simulator gives every change a new updateTime.
  *
- * <p>Run with exactly-once v2 and with at-least-once, both with the derive app's default commit
- * interval of 100 ms, then with exactly-once and a 50 ms commit interval (the knob that trades
- * latency for transactions); everything else is equal: Streams producer linger 5 ms (the poller's;
- * Streams' own default is 100 ms), one stream thread, default levels. One change per account is in
- * flight at a time, and an account changes at most every 300 ms.
+ * <p>Runs ({@link #VARIANTS}): exactly-once v2 and at-least-once with the derive app's settings
+ * (commit interval 100 ms, Streams' default poll.ms 100), then exactly-once with poll.ms 10, and
+ * with commit interval 50 ms and poll.ms 10 (the knobs that trade latency for transactions).
+ * Everything else is equal: Streams producer linger 5 ms (the poller's; Streams' own default is 100
+ * ms), one stream thread, default levels. One change per account is in flight at a time, and an
+ * account changes at most every 300 ms.
  */
 final class LatencySection implements Section {
 
   static final String ID = "4";
   private static final int ACCOUNTS = 10;
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+
+  /** The derive app's default commit interval, and Kafka Streams' default poll.ms. */
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
-  private static final Duration SHORT_COMMIT_INTERVAL = Duration.ofMillis(50);
+
+  private static final Duration DEFAULT_POLL = Duration.ofMillis(100);
+
+  /**
+   * One run: the processing guarantee, the commit interval and Streams' {@code poll.ms} (how long
+   * an idle stream thread blocks in poll before it looks at the commit interval again: with
+   * exactly-once, a record processed just after a commit waits for the next commit, and that can
+   * come up to poll.ms late).
+   */
+  record Variant(
+      String label, String guarantee, Duration commitInterval, Duration pollMs, double p99Target) {}
+
+  static final List<Variant> VARIANTS =
+      List.of(
+          new Variant(
+              "exactly-once", StreamsConfig.EXACTLY_ONCE_V2, COMMIT_INTERVAL, DEFAULT_POLL, 150),
+          new Variant(
+              "at-least-once", StreamsConfig.AT_LEAST_ONCE, COMMIT_INTERVAL, DEFAULT_POLL, 50),
+          new Variant(
+              "exactly-once, poll.ms 10",
+              StreamsConfig.EXACTLY_ONCE_V2,
+              COMMIT_INTERVAL,
+              Duration.ofMillis(10),
+              150),
+          new Variant(
+              "exactly-once, commit 50 ms, poll.ms 10",
+              StreamsConfig.EXACTLY_ONCE_V2,
+              Duration.ofMillis(50),
+              Duration.ofMillis(10),
+              150));
   private static final int LINGER_MS = 5;
   private static final Duration MIN_GAP = Duration.ofMillis(300);
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
@@ -91,34 +123,31 @@ final class LatencySection implements Section {
     report.setting(ID, "changes", changes);
     report.setting(ID, "accounts", ACCOUNTS);
     report.setting(ID, "pollInterval", "100ms");
-    report.setting(ID, "commit.interval.ms", "100 (and 50 in the third run)");
+    for (Variant v : VARIANTS) {
+      report.setting(
+          ID,
+          "run " + v.label(),
+          v.guarantee()
+              + ", commit.interval.ms="
+              + v.commitInterval().toMillis()
+              + ", poll.ms="
+              + v.pollMs().toMillis());
+    }
     report.setting(ID, "streamsProducerLingerMs", LINGER_MS);
     report.setting(ID, "minGapBetweenChangesOfOneAccount", "300ms");
     report.setting(
         ID,
         "measuredFrom",
         "simulator served the first response showing the change (serve hook, same JVM)");
-    measure(context, StreamsConfig.EXACTLY_ONCE_V2, COMMIT_INTERVAL, "exactly-once", changes, 150);
-    measure(context, StreamsConfig.AT_LEAST_ONCE, COMMIT_INTERVAL, "at-least-once", changes, 50);
-    measure(
-        context,
-        StreamsConfig.EXACTLY_ONCE_V2,
-        SHORT_COMMIT_INTERVAL,
-        "exactly-once, commit 50 ms",
-        changes,
-        150);
+    for (Variant v : VARIANTS) {
+      measure(context, v, changes);
+    }
   }
 
   private record Key(String accountId, long updateTime) {}
 
-  private void measure(
-      BenchContext context,
-      String guarantee,
-      Duration commitInterval,
-      String label,
-      int changes,
-      double p99Target)
-      throws Exception {
+  private void measure(BenchContext context, Variant variant, int changes) throws Exception {
+    String label = variant.label();
     String slug = label.replaceAll("[^a-z0-9]+", "-");
     String run = slug + "-" + System.currentTimeMillis();
     Topics topics = Topics.defaults().withPrefix("pmas-bench.latency." + slug + ".");
@@ -148,8 +177,7 @@ final class LatencySection implements Section {
           (state, at) ->
               servedNanos.putIfAbsent(
                   new Key(state.accountId(), state.updateTime()), System.nanoTime()));
-      KafkaStreams streams =
-          startStreams(context, registry, topics, guarantee, commitInterval, run);
+      KafkaStreams streams = startStreams(context, registry, topics, variant, run);
       AtomicBoolean consuming = new AtomicBoolean(true);
       Thread consumer =
           new Thread(
@@ -207,7 +235,7 @@ final class LatencySection implements Section {
         label + " p99",
         latencies.percentileMillis(99),
         "ms",
-        Report.Target.atMost(p99Target),
+        Report.Target.atMost(variant.p99Target()),
         "");
     report.figure(ID, label + " max", latencies.maxMillis(), "ms");
     report.figure(ID, label + " changes measured", latencies.count(), "changes");
@@ -250,15 +278,15 @@ final class LatencySection implements Section {
       BenchContext context,
       HttpSchemaRegistryClient registry,
       Topics topics,
-      String guarantee,
-      Duration commitInterval,
+      Variant variant,
       String run)
       throws InterruptedException {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pmas-bench-latency-" + run);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, variant.guarantee());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, variant.commitInterval().toMillis());
+    props.put(StreamsConfig.POLL_MS_CONFIG, variant.pollMs().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     props.put(
         StreamsConfig.STATE_DIR_CONFIG,
