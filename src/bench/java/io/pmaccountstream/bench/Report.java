@@ -164,6 +164,11 @@ final class Report {
         out.println(rule);
       }
     }
+    List<Figure> noted = figures.stream().filter(f -> !f.note().isEmpty()).toList();
+    if (!noted.isEmpty()) {
+      out.println("notes:");
+      noted.forEach(f -> out.println("  " + f.section() + " " + f.name() + ": " + f.note()));
+    }
     out.println();
   }
 
