@@ -6,11 +6,25 @@ package io.pmaccountstream.replay;
  */
 public final class BadRecordException extends RuntimeException {
 
-  public BadRecordException(String message) {
-    super(message);
+  /** Kinds the end-of-run report counts by. */
+  public static final String NOT_FRAMED = "not Confluent wire format";
+
+  public static final String UNKNOWN_SCHEMA_ID = "unknown schema id";
+  public static final String UNDECODABLE = "undecodable";
+
+  private final String kind;
+
+  /**
+   * @param kind what is wrong, the same text for every record with the problem (the report counts
+   *     by it)
+   * @param detail this record's specifics
+   */
+  public BadRecordException(String kind, String detail, Throwable cause) {
+    super(kind + ": " + detail, cause);
+    this.kind = kind;
   }
 
-  public BadRecordException(String message, Throwable cause) {
-    super(message, cause);
+  public String kind() {
+    return kind;
   }
 }

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts history records that could not be read, by reason, and keeps the first few with their
- * partition and offset so they can be found ({@code kafka-console-consumer --partition P --offset O
- * --max-messages 1}). Reading never stops for a bad record.
+ * Counts history records that could not be read, by kind of problem, and keeps the first few with
+ * their partition and offset so they can be found ({@code kafka-console-consumer --partition P
+ * --offset O --max-messages 1}). Reading never stops for a bad record.
  */
 public final class BadRecords {
 
@@ -19,16 +19,29 @@ public final class BadRecords {
   /** How many bad records are logged and kept with their position. */
   public static final int SAMPLES = 5;
 
-  private final Map<String, Long> byReason = new TreeMap<>();
+  private final Map<String, Long> byKind = new TreeMap<>();
   private final List<String> samples = new ArrayList<>(SAMPLES);
   private long count;
 
-  /** Records one bad record. */
-  public void add(String topic, int partition, long offset, String reason) {
+  /**
+   * Records one bad record.
+   *
+   * @param kind the problem, worded the same for every record that has it
+   * @param detail this record's specifics (may be empty)
+   */
+  public void add(String topic, int partition, long offset, String kind, String detail) {
     count++;
-    byReason.merge(reasonKind(reason), 1L, Long::sum);
+    byKind.merge(kind, 1L, Long::sum);
     if (samples.size() < SAMPLES) {
-      String sample = topic + "-" + partition + " offset " + offset + ": " + reason;
+      String sample =
+          topic
+              + "-"
+              + partition
+              + " offset "
+              + offset
+              + ": "
+              + kind
+              + (detail.isEmpty() ? "" : " (" + detail + ")");
       samples.add(sample);
       log.warn("Skipping a bad record at {}", sample);
     }
@@ -38,23 +51,13 @@ public final class BadRecords {
     return count;
   }
 
-  /** Counts by the first clause of the reason ("unknown schema id 42" → "unknown schema id"). */
-  public Map<String, Long> byReason() {
-    return Map.copyOf(byReason);
+  /** Counts by kind of problem. */
+  public Map<String, Long> byKind() {
+    return Map.copyOf(byKind);
   }
 
-  /** The first {@link #SAMPLES} bad records, as "topic-partition offset N: reason". */
+  /** The first {@link #SAMPLES} bad records, as "topic-partition offset N: kind (detail)". */
   public List<String> samples() {
     return List.copyOf(samples);
-  }
-
-  /** The reason without the parts that vary from record to record (numbers, quoted values). */
-  static String reasonKind(String reason) {
-    String kind = reason;
-    int colon = kind.indexOf(':');
-    if (colon > 0) {
-      kind = kind.substring(0, colon);
-    }
-    return kind.replaceAll("\\d+", "N").trim();
   }
 }

@@ -1,6 +1,8 @@
 package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -10,6 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class SnapshotStream {
 
+  static final String NO_VALUE = "no value (tombstone)";
+
   private final PartitionMergeReader reader;
   private final SnapshotDecoder decoder;
   private final AccountFilter filter;
@@ -17,6 +21,7 @@ final class SnapshotStream {
   private final ProgressReporter progress;
   private long otherAccounts;
   private boolean lastInRange;
+  private ConsumerRecord<byte[], byte[]> lastRecord;
 
   SnapshotStream(
       PartitionMergeReader reader,
@@ -49,6 +54,7 @@ final class SnapshotStream {
         continue;
       }
       lastInRange = reader.inRange(record);
+      lastRecord = record;
       return snapshot;
     }
     return null;
@@ -56,13 +62,14 @@ final class SnapshotStream {
 
   private AccountSnapshot decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
-      badRecords.add(record.topic(), record.partition(), record.offset(), "no value (tombstone)");
+      badRecords.add(record.topic(), record.partition(), record.offset(), NO_VALUE, "");
       return null;
     }
     try {
       return decoder.decode(record.topic(), record.value());
     } catch (BadRecordException e) {
-      badRecords.add(record.topic(), record.partition(), record.offset(), e.getMessage());
+      String detail = e.getMessage().substring(e.kind().length() + 2);
+      badRecords.add(record.topic(), record.partition(), record.offset(), e.kind(), detail);
       return null;
     }
   }
@@ -70,6 +77,21 @@ final class SnapshotStream {
   /** Whether the snapshot last returned lies in the requested range (not in the warm-up). */
   boolean lastInRange() {
     return lastInRange;
+  }
+
+  /**
+   * Whether the record of the snapshot last returned is keyed by its account id, as every record
+   * the poller writes is.
+   */
+  boolean lastKeyIsAccountId(AccountSnapshot snapshot) {
+    byte[] key = lastRecord.key();
+    return key != null
+        && Arrays.equals(key, snapshot.getAccountId().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Counts the snapshot last returned as a bad record. */
+  void rejectLast(String kind, String detail) {
+    badRecords.add(lastRecord.topic(), lastRecord.partition(), lastRecord.offset(), kind, detail);
   }
 
   long recordsRead() {

@@ -49,10 +49,15 @@ class ExporterTest {
   @Test
   void badRecordsAreCountedWithTheirPositionAndDoNotStopTheExport() {
     publish(0, snapshot("a", 10, "1.5", AccountStatus.NORMAL));
-    consumer.append(0, Records.at(20).toEpochMilli(), "a", FakeDecoder.bad("unknown schema id 7"));
-    consumer.append(0, Records.at(30).toEpochMilli(), "a", FakeDecoder.bad("unknown schema id 9"));
     consumer.append(
-        1, Records.at(35).toEpochMilli(), "b", FakeDecoder.bad("not Confluent wire format"));
+        0, Records.at(20).toEpochMilli(), "a", FakeDecoder.bad("unknown schema id", "id 7"));
+    consumer.append(
+        0, Records.at(30).toEpochMilli(), "a", FakeDecoder.bad("unknown schema id", "id 9"));
+    consumer.append(
+        1,
+        Records.at(35).toEpochMilli(),
+        "b",
+        FakeDecoder.bad("not Confluent wire format", "3 bytes"));
     consumer.append(1, Records.at(36).toEpochMilli(), "b", null);
     publish(0, snapshot("a", 40, "1.4", AccountStatus.NORMAL));
 
@@ -61,22 +66,23 @@ class ExporterTest {
     assertThat(sink.snapshots).hasSize(2);
     BadRecords bad = report.badRecords();
     assertThat(bad.count()).isEqualTo(4);
-    assertThat(bad.byReason())
-        .containsEntry("unknown schema id N", 2L)
+    assertThat(bad.byKind())
+        .containsEntry("unknown schema id", 2L)
         .containsEntry("not Confluent wire format", 1L)
         .containsEntry("no value (tombstone)", 1L);
     assertThat(bad.samples())
         .containsExactly(
-            TOPIC + "-0 offset 1: unknown schema id 7",
-            TOPIC + "-0 offset 2: unknown schema id 9",
-            TOPIC + "-1 offset 0: not Confluent wire format",
+            TOPIC + "-0 offset 1: unknown schema id (id 7)",
+            TOPIC + "-0 offset 2: unknown schema id (id 9)",
+            TOPIC + "-1 offset 0: not Confluent wire format (3 bytes)",
             TOPIC + "-1 offset 1: no value (tombstone)");
   }
 
   @Test
   void onlyTheFirstFewBadRecordsAreKeptWithTheirPosition() {
     for (int i = 0; i < 12; i++) {
-      consumer.append(0, Records.at(i).toEpochMilli(), "a", FakeDecoder.bad("garbage " + i));
+      consumer.append(
+          0, Records.at(i).toEpochMilli(), "a", FakeDecoder.bad("undecodable", "garbage " + i));
     }
 
     ReplayReport report = export(Records.at(0), Records.at(100), AccountFilter.all());
