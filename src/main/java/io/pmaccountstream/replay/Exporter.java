@@ -25,7 +25,10 @@ public final class Exporter {
     this.sink = sink;
   }
 
-  /** Reads to the end of the plan. The sink is left open: its owner closes it. */
+  /**
+   * Reads to the end of the plan. The sink is left open: its owner closes it, then asks it where
+   * the output went.
+   */
   public ReplayReport run() {
     long exported = 0;
     Set<String> accounts = new HashSet<>();
@@ -47,7 +50,6 @@ public final class Exporter {
         0,
         0,
         accounts.size(),
-        badRecords,
-        sink.destinations());
+        badRecords);
   }
 }

@@ -1,6 +1,6 @@
 package io.pmaccountstream.replay;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,7 +21,7 @@ public final class ProgressReporter {
   static final int CHECK_EVERY = 1024;
 
   private final String label;
-  private final PrintStream out;
+  private final PrintWriter out;
   private final Clock clock;
   private final long intervalMillis;
   private final long totalOffsets;
@@ -30,7 +30,7 @@ public final class ProgressReporter {
   private int reports;
 
   public ProgressReporter(
-      String label, PrintStream out, Clock clock, Duration interval, long totalOffsets) {
+      String label, PrintWriter out, Clock clock, Duration interval, long totalOffsets) {
     this.label = label;
     this.out = out;
     this.clock = clock;
@@ -58,6 +58,7 @@ public final class ProgressReporter {
     long now = clock.millis();
     if (now >= nextReportMillis) {
       out.println(line(records, offsetsDone, now));
+      out.flush();
       nextReportMillis = now + intervalMillis;
       reports++;
     }

@@ -1,7 +1,5 @@
 package io.pmaccountstream.replay;
 
-import java.util.List;
-
 /**
  * What a replay or export did, for the end-of-run report on stderr.
  *
@@ -14,7 +12,6 @@ import java.util.List;
  * @param levelEvents uniMMR level events written
  * @param accounts accounts with at least one snapshot in the range
  * @param badRecords records that could not be read
- * @param destinations where the output went
  */
 public record ReplayReport(
     long recordsRead,
@@ -25,10 +22,4 @@ public record ReplayReport(
     long transitions,
     long levelEvents,
     int accounts,
-    BadRecords badRecords,
-    List<String> destinations) {
-
-  public ReplayReport {
-    destinations = List.copyOf(destinations);
-  }
-}
+    BadRecords badRecords) {}

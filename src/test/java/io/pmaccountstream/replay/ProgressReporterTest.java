@@ -2,9 +2,8 @@ package io.pmaccountstream.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
 
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private final PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  private final StringWriter text = new StringWriter();
+  private final PrintWriter err = new PrintWriter(text);
   private final MutableClock clock = new MutableClock();
 
   @Test
@@ -64,7 +63,7 @@ class ProgressReporterTest {
   }
 
   private String output() {
-    return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    return text.toString().replace(System.lineSeparator(), "\n");
   }
 
   static final class MutableClock extends Clock {
