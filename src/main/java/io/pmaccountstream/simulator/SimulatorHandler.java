@@ -1,0 +1,184 @@
+package io.pmaccountstream.simulator;
+
+import io.pmaccountstream.simulator.api.Authenticator;
+import io.pmaccountstream.simulator.api.BinanceError;
+import io.pmaccountstream.simulator.api.WeightLimiter;
+import io.pmaccountstream.simulator.fault.Fault;
+import io.pmaccountstream.simulator.fault.FaultPlan;
+import io.pmaccountstream.simulator.http.HttpRequest;
+import io.pmaccountstream.simulator.http.HttpResponse;
+import io.pmaccountstream.simulator.http.RequestHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Serves Binance's endpoints: {@code GET /papi/v1/account} (weight 20, SIGNED), {@code GET
+ * /papi/v1/ping} (weight 1) and {@code GET /fapi/v1/time} (weight 1, counted in a separate fapi
+ * budget). Every response carries {@code Date} and {@code X-MBX-USED-WEIGHT-1M}; faults and latency
+ * apply to account requests that pass the weight and signature checks.
+ */
+final class SimulatorHandler implements RequestHandler {
+
+  static final int ACCOUNT_WEIGHT = 20;
+  static final String USED_WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+
+  /** Sleeps for simulated latency; tests replace it so they never sleep. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private final SimClock clock;
+  private final Map<String, SimulatedAccount> accounts;
+  private final Authenticator authenticator;
+  private final WeightLimiter papiWeights;
+  private final WeightLimiter fapiWeights;
+  private final FaultPlan faults;
+  private final RequestStats stats;
+  private final Sleeper sleeper;
+  private final List<ServeListener> listeners = new CopyOnWriteArrayList<>();
+
+  SimulatorHandler(
+      SimClock clock,
+      Map<String, SimulatedAccount> accounts,
+      Authenticator authenticator,
+      WeightLimiter papiWeights,
+      WeightLimiter fapiWeights,
+      FaultPlan faults,
+      RequestStats stats,
+      Sleeper sleeper) {
+    this.clock = clock;
+    this.accounts = accounts;
+    this.authenticator = authenticator;
+    this.papiWeights = papiWeights;
+    this.fapiWeights = fapiWeights;
+    this.faults = faults;
+    this.stats = stats;
+    this.sleeper = sleeper;
+  }
+
+  void addListener(ServeListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public HttpResponse handle(HttpRequest request) throws InterruptedException {
+    String endpoint = endpointOf(request.path());
+    HttpResponse response;
+    if (endpoint.equals(RequestStats.OTHER) || !request.method().equals("GET")) {
+      response = error(BinanceError.notFound(request.method(), request.path()));
+      response = finish(response, papiWeights.used(request.clientAddress()));
+    } else {
+      response =
+          switch (endpoint) {
+            case RequestStats.ACCOUNT -> account(request);
+            case RequestStats.PING -> simple(request, papiWeights, "{}");
+            default ->
+                simple(request, fapiWeights, "{\"serverTime\":" + clock.serverMillis() + "}");
+          };
+    }
+    stats.record(
+        endpoint,
+        response.delivery() == HttpResponse.Delivery.RESET
+            ? "reset"
+            : String.valueOf(response.status()));
+    return response;
+  }
+
+  private HttpResponse simple(HttpRequest request, WeightLimiter weights, String body) {
+    WeightLimiter.Decision weight = weights.acquire(request.clientAddress(), 1);
+    if (!weight.allowed()) {
+      return rateLimited(request, weights, weight);
+    }
+    return finish(HttpResponse.json(200, body), weight.usedWeight());
+  }
+
+  private HttpResponse account(HttpRequest request) throws InterruptedException {
+    WeightLimiter.Decision weight = papiWeights.acquire(request.clientAddress(), ACCOUNT_WEIGHT);
+    if (!weight.allowed()) {
+      return rateLimited(request, papiWeights, weight);
+    }
+    Authenticator.Result auth = authenticator.authenticate(request, clock.serverMillis());
+    if (auth instanceof Authenticator.Rejected rejected) {
+      return finish(error(rejected.error()), weight.usedWeight());
+    }
+    SimulatedAccount account = accounts.get(((Authenticator.Accepted) auth).accountId());
+    account.countRequest();
+    FaultPlan.Decision decision = faults.decide(account.id());
+    if (!decision.latency().isZero()) {
+      sleeper.sleep(decision.latency());
+    }
+    AccountState state = account.current();
+    if (decision.fault().isPresent()) {
+      stats.recordFault(decision.fault().get());
+      return finish(faulty(state, decision.fault().get(), decision.detail()), weight.usedWeight());
+    }
+    HttpResponse ok =
+        HttpResponse.of(200, "application/json;charset=UTF-8", AccountJson.render(state))
+            .onDelivered(() -> delivered(account, state));
+    return finish(ok, weight.usedWeight());
+  }
+
+  private void delivered(SimulatedAccount account, AccountState state) {
+    Instant at = Instant.ofEpochMilli(clock.serverMillis());
+    account.delivered(state, at);
+    for (ServeListener listener : listeners) {
+      listener.served(state, at);
+    }
+  }
+
+  private static HttpResponse faulty(AccountState state, Fault fault, long detail) {
+    return switch (fault) {
+      case CONNECTION_RESET -> HttpResponse.reset();
+      case TRUNCATED_BODY ->
+          HttpResponse.of(200, "application/json;charset=UTF-8", AccountJson.render(state))
+              .withDelivery(HttpResponse.Delivery.TRUNCATED);
+      case SERVER_ERROR_500 -> error(BinanceError.internalError());
+      case SERVER_ERROR_503 -> error(BinanceError.unknownError());
+      case HTML_PAGE -> HttpResponse.of(200, "text/html", AccountJson.html());
+      default ->
+          HttpResponse.of(
+              200, "application/json;charset=UTF-8", AccountJson.corrupted(state, fault, detail));
+    };
+  }
+
+  private HttpResponse rateLimited(
+      HttpRequest request, WeightLimiter weights, WeightLimiter.Decision weight) {
+    BinanceError error =
+        weight.outcome() == WeightLimiter.Outcome.BANNED
+            ? BinanceError.banned(request.clientAddress(), weight.bannedUntilMillis())
+            : BinanceError.tooMuchWeight(weights.limit());
+    return finish(
+        error(error).withHeader("Retry-After", String.valueOf(weight.retryAfterSeconds())),
+        weight.usedWeight());
+  }
+
+  private static HttpResponse error(BinanceError error) {
+    return HttpResponse.json(error.httpStatus(), error.json());
+  }
+
+  private HttpResponse finish(HttpResponse response, int usedWeight) {
+    if (response.delivery() == HttpResponse.Delivery.RESET) {
+      return response;
+    }
+    return response
+        .withHeader("Date", HTTP_DATE.format(Instant.ofEpochMilli(clock.serverMillis())))
+        .withHeader(USED_WEIGHT_HEADER, String.valueOf(usedWeight));
+  }
+
+  private static String endpointOf(String path) {
+    return switch (path) {
+      case RequestStats.ACCOUNT, RequestStats.PING, RequestStats.TIME -> path;
+      default -> RequestStats.OTHER;
+    };
+  }
+}
