@@ -8,14 +8,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
  * Parses the {@code --from}/{@code --to} arguments of {@code replay} and {@code export}: an
  * ISO-8601 instant ({@code 2026-11-24T10:00:00Z}, or with an offset {@code +01:00}), a date ({@code
  * 2026-11-24}, its start in UTC), {@code now}, or a time relative to now ({@code -2h}, {@code
- * -30m}, {@code -7d}; units ms, s, m, h, d, w). A date-time without a zone is refused: it would
- * silently depend on the machine's time zone.
+ * -30m}, {@code -7d}; units ms, s, m, h, d, w), at millisecond precision like record timestamps. A
+ * date-time without a zone is refused: it would silently depend on the machine's time zone.
  */
 public final class TimeArgument {
 
@@ -28,12 +29,14 @@ public final class TimeArgument {
    */
   public static Instant parse(String text, Clock clock) {
     String s = text.trim();
+    // Record timestamps are milliseconds; so are the times derived from the clock.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     if (s.equalsIgnoreCase("now")) {
-      return clock.instant();
+      return now;
     }
     if (s.startsWith("-")) {
       try {
-        return clock.instant().minus(duration(s.substring(1)));
+        return now.minus(duration(s.substring(1)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "'" + text + "' is not a relative time: use - and a duration (-90s, -30m, -2h, -7d)");

@@ -52,6 +52,14 @@ class TimeArgumentTest {
   }
 
   @Test
+  void timesFromTheClockAreTruncatedToMillisecondsLikeRecordTimestamps() {
+    Clock nanos = Clock.fixed(Instant.parse("2026-11-24T12:00:00.123456789Z"), ZoneOffset.UTC);
+
+    assertThat(TimeArgument.parse("now", nanos)).isEqualTo("2026-11-24T12:00:00.123Z");
+    assertThat(TimeArgument.parse("-1h", nanos)).isEqualTo("2026-11-24T11:00:00.123Z");
+  }
+
+  @Test
   void durationsMustBePositive() {
     assertThat(TimeArgument.duration("6h")).isEqualTo(Duration.ofHours(6));
     assertThat(TimeArgument.duration("500ms")).isEqualTo(Duration.ofMillis(500));
