@@ -35,8 +35,6 @@ public final class JsonLinesEventSink implements EventSink {
     } catch (IOException e) {
       throw new ReplayException("cannot write " + path + ": " + e.getMessage(), e);
     }
-    // flush() hands Jackson's buffer to the BufferedWriter without forcing it to disk per event.
-    json.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     json.setRootValueSeparator(null);
   }
 
@@ -56,8 +54,7 @@ public final class JsonLinesEventSink implements EventSink {
       json.writeStringField("type", type);
       FieldValues.writeFields(json, event);
       json.writeEndObject();
-      json.flush();
-      out.write('\n');
+      json.writeRaw('\n');
       written++;
     } catch (IOException e) {
       throw new ReplayException("cannot write " + path + ": " + e.getMessage(), e);
