@@ -1,0 +1,158 @@
+package io.pmaccountstream.binance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pmaccountstream.binance.WeightBudget.Admission;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class WeightBudgetTest {
+
+  private static final Duration NO_WAIT = Duration.ZERO;
+  private static final Duration A_MINUTE = Duration.ofMinutes(1);
+
+  private final FakeTime time = FakeTime.startingAt5sPastTheMinute();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ServerClock clock = new ServerClock(time, registry);
+  private final WeightBudget budget =
+      new WeightBudget(6000, new BigDecimal("0.8"), clock, time, registry);
+
+  @Test
+  void grantsUpToTheShareOfTheLimitThenWaitsForTheNextMinute() throws InterruptedException {
+    for (int i = 0; i < 240; i++) {
+      assertThat(budget.await(20, NO_WAIT))
+          .as("request %d", i)
+          .isInstanceOf(Admission.Granted.class);
+    }
+    assertThat(budget.usedWeight()).isEqualTo(4800);
+
+    assertThat(budget.await(20, A_MINUTE)).isInstanceOf(Admission.Granted.class);
+
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(55));
+    assertThat(budget.usedWeight()).isEqualTo(20);
+  }
+
+  @Test
+  void refusesWithoutSendingWhenTheWaitIsLongerThanAllowed() throws InterruptedException {
+    budget.recordUsedWeight(4790, clock.now());
+
+    Admission admission = budget.await(20, Duration.ofSeconds(10));
+
+    assertThat(admission)
+        .isEqualTo(
+            new Admission.Refused(
+                FailureKind.RATE_LIMITED,
+                Instant.parse("2026-11-23T10:01:00Z"),
+                ((Admission.Refused) admission).reason()));
+    assertThat(time.sleeps()).isEmpty();
+  }
+
+  @Test
+  void binancesUsedWeightCountsOtherProgramsOnTheIp() throws InterruptedException {
+    budget.await(20, NO_WAIT);
+
+    budget.recordUsedWeight(3000, clock.now());
+
+    assertThat(budget.usedWeight()).isEqualTo(3000);
+    budget.recordUsedWeight(100, clock.now());
+    assertThat(budget.usedWeight()).as("never lowered within the minute").isEqualTo(3000);
+    assertThat(registry.get("pmas.binance.weight.used").gauge().value()).isEqualTo(3000);
+  }
+
+  @Test
+  void aReportFromTheLastMinuteDoesNotCountInThisOne() {
+    budget.recordUsedWeight(4000, Instant.parse("2026-11-23T09:59:59Z"));
+
+    assertThat(budget.usedWeight()).isZero();
+  }
+
+  @Test
+  void aReportFromTheNextMinuteStartsIt() {
+    budget.recordUsedWeight(500, Instant.parse("2026-11-23T10:01:00Z"));
+    time.advance(Duration.ofSeconds(55));
+
+    assertThat(budget.usedWeight()).isEqualTo(500);
+  }
+
+  @Test
+  void a429PausesEveryRequestUntilRetryAfterAndHalvesTheShare() throws InterruptedException {
+    budget.rateLimited(Optional.of(Duration.ofSeconds(7)));
+
+    assertThat(budget.rateLimitedUntil()).contains(Instant.parse("2026-11-23T10:00:12Z"));
+    assertThat(budget.allowedWeight()).isEqualTo(2400);
+    assertThat(budget.await(20, Duration.ofSeconds(5))).isInstanceOf(Admission.Refused.class);
+    assertThat(budget.await(20, A_MINUTE)).isInstanceOf(Admission.Granted.class);
+    assertThat(time.slept()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(registry.get("pmas.binance.rate.limited").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void theShareRecoversAfterAMinuteWithout429() {
+    budget.rateLimited(Optional.empty());
+    assertThat(budget.rateLimitedUntil()).contains(Instant.parse("2026-11-23T10:01:00Z"));
+    time.advance(Duration.ofSeconds(56));
+    assertThat(budget.allowedWeight()).isEqualTo(2400);
+
+    time.advance(A_MINUTE);
+
+    assertThat(budget.usedWeight()).isZero();
+    assertThat(budget.allowedWeight()).isEqualTo(4800);
+  }
+
+  @Test
+  void a418StopsEveryRequestUntilTheBanEndsAndSaysSo() throws InterruptedException {
+    budget.banned(Optional.of(Duration.ofMinutes(10)));
+
+    Admission admission = budget.await(20, Duration.ofHours(1));
+
+    assertThat(admission).isInstanceOf(Admission.Refused.class);
+    assertThat(((Admission.Refused) admission).kind()).isEqualTo(FailureKind.IP_BANNED);
+    assertThat(time.sleeps()).as("never waits through a ban").isEmpty();
+    assertThat(budget.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:10:05Z"));
+    assertThat(registry.get("pmas.binance.ip.banned").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("pmas.binance.ip.ban.remaining").gauge().value()).isEqualTo(600);
+
+    time.advance(Duration.ofMinutes(10));
+
+    assertThat(budget.ipBannedUntil()).isEmpty();
+    assertThat(registry.get("pmas.binance.ip.banned").gauge().value()).isZero();
+    assertThat(budget.await(20, NO_WAIT)).isInstanceOf(Admission.Granted.class);
+  }
+
+  @Test
+  void aBanWithoutRetryAfterLastsBinancesMinimumOfTwoMinutes() {
+    budget.banned(Optional.empty());
+
+    assertThat(budget.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:02:05Z"));
+  }
+
+  @Test
+  void accountsOnManyThreadsShareOneBudget() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Admission>> requests = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        requests.add(() -> budget.await(20, NO_WAIT));
+      }
+      long granted = 0;
+      for (Future<Admission> result : pool.invokeAll(requests)) {
+        granted += result.get() instanceof Admission.Granted ? 1 : 0;
+      }
+
+      assertThat(granted).isEqualTo(240);
+      assertThat(budget.usedWeight()).isEqualTo(4800);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
