@@ -29,7 +29,8 @@ public final class BadRecords {
    * @param kind the problem, worded the same for every record that has it
    * @param detail this record's specifics (may be empty)
    */
-  public void add(String topic, int partition, long offset, String kind, String detail) {
+  public synchronized void add(
+      String topic, int partition, long offset, String kind, String detail) {
     count++;
     byKind.merge(kind, 1L, Long::sum);
     if (samples.size() < SAMPLES) {
@@ -47,17 +48,17 @@ public final class BadRecords {
     }
   }
 
-  public long count() {
+  public synchronized long count() {
     return count;
   }
 
   /** Counts by kind of problem. */
-  public Map<String, Long> byKind() {
+  public synchronized Map<String, Long> byKind() {
     return Map.copyOf(byKind);
   }
 
   /** The first {@link #SAMPLES} bad records, as "topic-partition offset N: kind (detail)". */
-  public List<String> samples() {
+  public synchronized List<String> samples() {
     return List.copyOf(samples);
   }
 }

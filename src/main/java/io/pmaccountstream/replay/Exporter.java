@@ -1,6 +1,5 @@
 package io.pmaccountstream.replay;
 
-import io.pmaccountstream.avro.AccountSnapshot;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,7 +10,7 @@ import java.util.Set;
  */
 public final class Exporter {
 
-  private final SnapshotStream snapshots;
+  private final SnapshotStream stream;
   private final SnapshotSink sink;
   private final BadRecords badRecords = new BadRecords();
 
@@ -21,31 +20,33 @@ public final class Exporter {
       AccountFilter filter,
       SnapshotSink sink,
       ProgressReporter progress) {
-    this.snapshots = new SnapshotStream(reader, decoder, filter, badRecords, progress);
+    this.stream = new SnapshotStream(reader, decoder, filter, badRecords, progress);
     this.sink = sink;
   }
 
   /**
-   * Reads to the end of the plan. The sink is left open: its owner closes it, then asks it where
-   * the output went.
+   * Reads to the end of the plan; call once. Reading and decoding run on a thread of their own
+   * ({@link PrefetchingSnapshots}), the writing on the caller's. The sink is left open: its owner
+   * closes it, then asks it where the output went.
    */
   public ReplayReport run() {
     long exported = 0;
     Set<String> accounts = new HashSet<>();
-    AccountSnapshot snapshot;
-    while ((snapshot = snapshots.next()) != null) {
-      if (!snapshots.lastInRange()) {
-        continue;
+    try (PrefetchingSnapshots snapshots = new PrefetchingSnapshots(stream, "export-reader")) {
+      ReadSnapshot read;
+      while ((read = snapshots.next()) != null) {
+        if (read.inRange()) {
+          sink.accept(read.snapshot());
+          accounts.add(read.snapshot().getAccountId());
+          exported++;
+        }
       }
-      sink.accept(snapshot);
-      accounts.add(snapshot.getAccountId());
-      exported++;
     }
     return new ReplayReport(
-        snapshots.recordsRead(),
+        stream.recordsRead(),
         0,
         exported,
-        snapshots.otherAccounts(),
+        stream.otherAccounts(),
         0,
         0,
         0,

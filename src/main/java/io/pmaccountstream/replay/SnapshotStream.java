@@ -8,7 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The readable snapshots of the chosen accounts, in the reader's order: records of other accounts
  * are skipped (and counted) before decoding, bad records are counted and skipped, progress is
- * reported as records go by.
+ * reported as records go by. Single-threaded; {@link PrefetchingSnapshots} runs it on a thread of
+ * its own.
  */
 final class SnapshotStream {
 
@@ -20,8 +21,6 @@ final class SnapshotStream {
   private final BadRecords badRecords;
   private final ProgressReporter progress;
   private long otherAccounts;
-  private boolean lastInRange;
-  private ConsumerRecord<byte[], byte[]> lastRecord;
 
   SnapshotStream(
       PartitionMergeReader reader,
@@ -37,7 +36,7 @@ final class SnapshotStream {
   }
 
   /** The next snapshot, or null at the end of the planned offsets. */
-  AccountSnapshot next() {
+  ReadSnapshot next() {
     ConsumerRecord<byte[], byte[]> record;
     while ((record = reader.next()) != null) {
       progress.onRecord(reader.recordsRead(), reader.offsetsDone());
@@ -53,9 +52,13 @@ final class SnapshotStream {
         otherAccounts++;
         continue;
       }
-      lastInRange = reader.inRange(record);
-      lastRecord = record;
-      return snapshot;
+      return new ReadSnapshot(
+          snapshot,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          reader.inRange(record),
+          keyIsAccountId(record.key(), snapshot));
     }
     return null;
   }
@@ -74,24 +77,9 @@ final class SnapshotStream {
     }
   }
 
-  /** Whether the snapshot last returned lies in the requested range (not in the warm-up). */
-  boolean lastInRange() {
-    return lastInRange;
-  }
-
-  /**
-   * Whether the record of the snapshot last returned is keyed by its account id, as every record
-   * the poller writes is.
-   */
-  boolean lastKeyIsAccountId(AccountSnapshot snapshot) {
-    byte[] key = lastRecord.key();
+  private static boolean keyIsAccountId(byte[] key, AccountSnapshot snapshot) {
     return key != null
         && Arrays.equals(key, snapshot.getAccountId().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Counts the snapshot last returned as a bad record. */
-  void rejectLast(String kind, String detail) {
-    badRecords.add(lastRecord.topic(), lastRecord.partition(), lastRecord.offset(), kind, detail);
   }
 
   long recordsRead() {
