@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Binance Portfolio Margin account state as a Kafka event stream.",
-    subcommands = {CommandLine.HelpCommand.class, FetchCommand.class, SimulateCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      FetchCommand.class,
+      SimulateCommand.class,
+      ConsumeCommand.class,
+      PollCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -72,6 +72,10 @@ public final class ConfigField<T> {
     return of(name, "boolean", doc, ConfigField::parseBoolean);
   }
 
+  public static ConfigField<Double> doubleValue(String name, String doc) {
+    return of(name, "number", doc, s -> Double.parseDouble(s.trim()));
+  }
+
   public static ConfigField<BigDecimal> decimal(String name, String doc) {
     return of(name, "decimal", doc, s -> new BigDecimal(s.trim()));
   }

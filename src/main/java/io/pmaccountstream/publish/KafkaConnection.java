@@ -80,6 +80,28 @@ public record KafkaConnection(
         REGISTRY_TIMEOUT);
   }
 
+  /**
+   * Properties the Confluent-style serdes read in {@code configure()}: ours, or Confluent's own
+   * when a user names them in {@code kafka.value.serializer}.
+   */
+  public Map<String, Object> serdeProperties() {
+    Map<String, Object> props = new HashMap<>();
+    props.put("schema.registry.url", schemaRegistryUrl.toString());
+    if (registryBasicAuthUserInfo.isPresent() && registryBasicAuthPassword.isPresent()) {
+      props.put("basic.auth.credentials.source", "USER_INFO");
+      props.put(
+          "basic.auth.user.info",
+          registryBasicAuthUserInfo.get() + ":" + registryBasicAuthPassword.get().reveal());
+    }
+    registryBearerToken.ifPresent(
+        t -> {
+          props.put("bearer.auth.credentials.source", "STATIC_TOKEN");
+          props.put("bearer.auth.token", t.reveal());
+        });
+    props.put("schema.registry.timeout.ms", Long.toString(registryTimeout.toMillis()));
+    return props;
+  }
+
   /** Base properties for any Kafka client: bootstrap servers plus the pass-through overrides. */
   public Map<String, Object> clientProperties() {
     Map<String, Object> props = new HashMap<>(clientOverrides);

@@ -1,0 +1,147 @@
+package io.pmaccountstream.cli;
+
+import io.pmaccountstream.config.ConfigException;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.publish.ConsoleConsumer;
+import io.pmaccountstream.publish.HttpSchemaRegistryClient;
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.RecordJsonFormatter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code consume}: prints a topic as JSON lines, Avro decoded by writer schema. Only wires. */
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints records of a topic as JSON lines: partition, offset, timestamp, key and value.",
+      "Confluent-framed Avro is decoded with its writer schema from the registry (decimals as"
+          + " exact strings, timestamps ISO-8601); other values print as JSON or text."
+    })
+public final class ConsumeCommand implements Callable<Integer> {
+
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic to print.")
+  String topic;
+
+  @Option(
+      names = "--from-beginning",
+      description = "Start at the earliest offset (default: only records arriving from now on).")
+  boolean fromBeginning;
+
+  @Option(names = "--max", paramLabel = "N", description = "Stop after N records.")
+  Long max;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "Stop after this long without a new record (500ms, 10s, 2m).")
+  String timeout;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT,...",
+      description = "Kafka bootstrap servers (bootstrap.servers).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
+      description = "Confluent-API schema registry URL (schema.registry.url).")
+  String schemaRegistryUrl;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "Properties file; environment variables PMAS_* and flags win over it.")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (max != null && max <= 0) {
+      err.println("--max must be a positive number of records");
+      return 2;
+    }
+    KafkaConnection connection;
+    Optional<Duration> idleTimeout;
+    try {
+      Map<String, String> flags = new HashMap<>();
+      flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+      flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+      flags.put(ConsoleConsumer.IDLE_TIMEOUT.name(), timeout);
+      ConfigReader reader =
+          new ConfigReader(Settings.load(Optional.ofNullable(configFile), System.getenv(), flags));
+      connection = KafkaConnection.from(reader);
+      idleTimeout = reader.read(ConsoleConsumer.IDLE_TIMEOUT);
+      reader.throwIfProblems();
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    CountDownLatch closed = new CountDownLatch(1);
+    try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(connection);
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(ConsoleConsumer.consumerProperties(connection))) {
+      ConsoleConsumer console =
+          new ConsoleConsumer(consumer, new RecordJsonFormatter(registry), out, System::nanoTime);
+      Thread stopper = new Thread(() -> stop(console, closed), "consume-shutdown");
+      Runtime.getRuntime().addShutdownHook(stopper);
+      try {
+        console.run(
+            topic,
+            fromBeginning,
+            max == null ? OptionalLong.empty() : OptionalLong.of(max),
+            idleTimeout);
+      } catch (WakeupException e) {
+        // stopped by SIGTERM / Ctrl-C: every line printed so far is complete and flushed
+      } finally {
+        removeHook(stopper);
+      }
+      return 0;
+    } catch (IllegalArgumentException | KafkaException e) {
+      err.println("consume failed: " + e.getMessage());
+      return 1;
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /** Shutdown hook: wakes the consumer and lets it close before the JVM halts. */
+  private static void stop(ConsoleConsumer console, CountDownLatch closed) {
+    console.wakeup();
+    try {
+      closed.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down; the hook is running
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.pmaccountstream.poller;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.binance.AccountCredentials;
+import io.pmaccountstream.binance.BinanceAccountClient;
+import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.publish.DeadLetterPublisher;
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.SnapshotPublisher;
+import io.pmaccountstream.publish.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The poll process: scheduler → poll step → publishers, with an orderly shutdown. */
+public final class PollerApp implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PollerApp.class);
+
+  /** Everything the poll process is configured with, validated together at start-up. */
+  public record Settings(
+      BinanceClientConfig binance,
+      List<AccountCredentials> accounts,
+      KafkaConnection kafka,
+      Topics topics,
+      PollerConfig poller) {
+
+    /**
+     * Reads and validates every component's settings together; every problem is reported at once.
+     */
+    public static Settings from(io.pmaccountstream.config.ConfigReader reader) {
+      Settings settings =
+          new Settings(
+              BinanceClientConfig.from(reader),
+              AccountCredentials.from(reader),
+              KafkaConnection.from(reader),
+              Topics.from(reader),
+              PollerConfig.from(reader));
+      reader.throwIfProblems();
+      return settings;
+    }
+
+    public static List<io.pmaccountstream.config.ConfigField<?>> fields() {
+      List<io.pmaccountstream.config.ConfigField<?>> fields = new java.util.ArrayList<>();
+      fields.addAll(BinanceClientConfig.fields());
+      fields.addAll(AccountCredentials.fields());
+      fields.addAll(KafkaConnection.fields());
+      fields.addAll(Topics.fields());
+      fields.addAll(PollerConfig.fields());
+      return fields;
+    }
+  }
+
+  private final Settings settings;
+  private final BinanceAccountClient client;
+  private final SnapshotPublisher snapshots;
+  private final DeadLetterPublisher deadLetters;
+  private final PollScheduler scheduler;
+  private final AccountPoller poller;
+  private final Map<String, AccountCredentials> accountsById = new HashMap<>();
+
+  PollerApp(
+      Settings settings,
+      BinanceAccountClient client,
+      Producer<String, AccountSnapshot> snapshotProducer,
+      Producer<String, String> deadLetterProducer,
+      MeterRegistry meters) {
+    this.settings = settings;
+    this.client = client;
+    PollerConfig config = settings.poller();
+    this.snapshots =
+        new SnapshotPublisher(
+            snapshotProducer, settings.topics().snapshots(), config.publishRetryBackoff(), meters);
+    this.deadLetters =
+        new DeadLetterPublisher(
+            deadLetterProducer,
+            settings.topics().deadLetter(),
+            config.deadLetterCapacity(),
+            meters);
+    this.scheduler =
+        new PollScheduler(
+            config.interval(),
+            config.jitter(),
+            Math.min(config.maxConcurrent(), settings.accounts().size()),
+            meters);
+    this.poller =
+        new AccountPoller(
+            client::fetchAccount, snapshots, deadLetters, config, meters, scheduler::stop);
+    settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
+  }
+
+  /** Builds the app with real Kafka producers and the Binance client. */
+  public static PollerApp create(Settings settings, MeterRegistry meters) {
+    BinanceAccountClient client = new BinanceAccountClient(settings.binance(), meters);
+    return new PollerApp(
+        settings,
+        client,
+        new KafkaProducer<>(snapshotProducerProperties(settings.kafka())),
+        new KafkaProducer<>(deadLetterProducerProperties(settings.kafka())),
+        meters);
+  }
+
+  /** Our defaults, then the registry settings, then the user's {@code kafka.*} overrides. */
+  static Map<String, Object> snapshotProducerProperties(KafkaConnection kafka) {
+    Map<String, Object> props = new HashMap<>(SnapshotPublisher.producerSettings());
+    props.putAll(kafka.serdeProperties());
+    props.putAll(kafka.clientProperties());
+    props.putIfAbsent("client.id", "pm-account-stream-poller");
+    return props;
+  }
+
+  static Map<String, Object> deadLetterProducerProperties(KafkaConnection kafka) {
+    Map<String, Object> props = new HashMap<>(DeadLetterPublisher.producerSettings());
+    props.putAll(kafka.clientProperties());
+    props.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    props.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    props.put("client.id", "pm-account-stream-dlq");
+    return props;
+  }
+
+  public void start() {
+    List<String> ids = settings.accounts().stream().map(AccountCredentials::accountId).toList();
+    log.info(
+        "polling {} account(s) every {} (emission {}), publishing to {}",
+        ids.size(),
+        settings.poller().interval(),
+        settings.poller().emission(),
+        settings.topics().snapshots());
+    scheduler.start(ids, id -> poller.poll(accountsById.get(id)));
+  }
+
+  public AccountPoller poller() {
+    return poller;
+  }
+
+  public BinanceAccountClient client() {
+    return client;
+  }
+
+  /** Snapshots not yet acknowledged by Kafka. */
+  public int unsent() {
+    return snapshots.unsent();
+  }
+
+  /**
+   * Stops polling, lets polls in flight finish, sends every unsent snapshot and dead letter, closes
+   * the producers. Returns the number of snapshots left unsent (0 unless the broker stayed
+   * unreachable past the timeout).
+   */
+  public int shutdown(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    scheduler.close(remaining(deadline));
+    int unsent = snapshots.close(remaining(deadline));
+    deadLetters.close(remaining(deadline));
+    client.close();
+    log.info("poller stopped; {} snapshot(s) unsent", unsent);
+    return unsent;
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+
+  @Override
+  public void close() {
+    shutdown(settings.poller().shutdownTimeout());
+  }
+}
