@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       FetchCommand.class,
       SimulateCommand.class,
       ConsumeCommand.class,
-      PollCommand.class
+      PollCommand.class,
+      ExportCommand.class
     })
 public final class Main implements Runnable {
 

@@ -20,6 +20,9 @@ public final class ProgressReporter {
 
   static final int CHECK_EVERY = 1024;
 
+  /** How often the commands report: every ~2 s. */
+  public static final Duration INTERVAL = Duration.ofSeconds(2);
+
   private final String label;
   private final PrintWriter out;
   private final Clock clock;
