@@ -79,12 +79,10 @@ public final class ExportJob {
                   "export", err, clock, ProgressReporter.INTERVAL, plan.totalOffsets());
       SnapshotSink sink = SnapshotSink.forFile(settings.out());
       ReplayReport report;
-      try {
+      try (sink) {
         report =
             new Exporter(history.reader(), history.decoder(), settings.accounts(), sink, progress)
                 .run();
-      } finally {
-        sink.close();
       }
       ReportPrinter.printExport(
           err, report, sink.destinations(), Duration.ofMillis(clock.millis() - started));
