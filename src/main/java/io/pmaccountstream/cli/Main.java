@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       ConsumeCommand.class,
       PollCommand.class,
+      DeriveCommand.class,
+      DemoCommand.class,
       ExportCommand.class
     })
 public final class Main implements Runnable {

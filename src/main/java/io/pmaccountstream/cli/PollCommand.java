@@ -1,14 +1,23 @@
 package io.pmaccountstream.cli;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pmaccountstream.binance.BinanceHealth;
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.ops.HealthCheck;
+import io.pmaccountstream.ops.HealthChecks;
+import io.pmaccountstream.ops.HttpReachableCheck;
+import io.pmaccountstream.ops.KafkaReachableCheck;
+import io.pmaccountstream.ops.Metrics;
+import io.pmaccountstream.ops.OpsConfig;
+import io.pmaccountstream.ops.OpsServer;
 import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
 import io.pmaccountstream.publish.KafkaConnection;
 import io.pmaccountstream.publish.Topics;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +34,9 @@ import picocli.CommandLine.Spec;
     description =
         "Poll Binance Portfolio Margin accounts and publish AccountSnapshot records to Kafka.")
 final class PollCommand implements Callable<Integer> {
+
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration CHECK_CACHE = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
@@ -47,8 +59,11 @@ final class PollCommand implements Callable<Integer> {
   @Option(names = "--topic", description = "Snapshot topic (topic.snapshots).")
   String topic;
 
+  @Option(names = "--ops-port", description = "Port of /metrics and /health (ops.http.port).")
+  String opsPort;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Map<String, String> flags = new HashMap<>();
     flags.put("binance.base.url", baseUrl);
     flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
@@ -56,29 +71,74 @@ final class PollCommand implements Callable<Integer> {
     flags.put(PollerConfig.INTERVAL.name(), interval);
     flags.put(PollerConfig.EMIT.name(), emit);
     flags.put(Topics.SNAPSHOTS.name(), topic);
+    flags.put(OpsConfig.HTTP_PORT.name(), opsPort);
     PollerApp.Settings settings;
+    OpsConfig opsConfig;
     try {
-      settings = PollerApp.Settings.from(new ConfigReader(config.settings(flags)));
+      ConfigReader reader = new ConfigReader(config.settings(flags));
+      opsConfig = OpsConfig.from(reader);
+      settings = PollerApp.Settings.from(reader);
     } catch (ConfigException e) {
       return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
     }
-    MeterRegistry meters = new SimpleMeterRegistry();
-    PollerApp app = PollerApp.create(settings, meters);
+    Metrics metrics = Metrics.prometheus("pm-account-stream-poll", Metrics.defaultInstance());
+    PollerApp app = PollerApp.create(settings, metrics.registry());
+    app.producers().forEach(metrics::bindProducer);
+    KafkaReachableCheck kafka =
+        KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
+    OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), healthChecks(app, kafka));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   app.shutdown(settings.poller().shutdownTimeout());
+                  ops.close();
+                  kafka.close();
+                  metrics.close();
                   stopped.countDown();
                 },
                 "poller-shutdown"));
     app.start();
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stopped.await();
     return 0;
+  }
+
+  /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */
+  private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
+    Clock clock = Clock.systemUTC();
+    return new HealthChecks()
+        .register(kafka.cachedFor(CHECK_CACHE, clock))
+        .register(
+            HttpReachableCheck.schemaRegistry(
+                    app.settings().kafka().schemaRegistryUrl(), CHECK_TIMEOUT)
+                .cachedFor(CHECK_CACHE, clock))
+        .register(
+            HealthCheck.named(
+                "binance-ip",
+                () -> {
+                  BinanceHealth binance = app.client().health();
+                  return binance.ipBannedUntil().isPresent()
+                      ? HealthCheck.Result.down(
+                          "Binance banned this IP (418) until " + binance.ipBannedUntil().get())
+                      : HealthCheck.Result.up(
+                          "used weight "
+                              + binance.usedWeight1m()
+                              + "/"
+                              + binance.allowedWeight1m());
+                }))
+        .register(
+            HealthCheck.named(
+                "accounts",
+                () -> {
+                  List<String> healthy =
+                      app.accountIds().stream().filter(app.poller()::isHealthy).toList();
+                  return healthy.isEmpty()
+                      ? HealthCheck.Result.down(
+                          "no account has polled successfully yet; failed: "
+                              + app.poller().failedAccounts())
+                      : HealthCheck.Result.up(
+                          healthy.size() + " of " + app.accountIds().size() + " accounts healthy");
+                }));
   }
 }

@@ -64,6 +64,7 @@ public final class PollerApp implements AutoCloseable {
   private final PollScheduler scheduler;
   private final AccountPoller poller;
   private final Map<String, AccountCredentials> accountsById = new HashMap<>();
+  private final List<Producer<?, ?>> producers;
 
   PollerApp(
       Settings settings,
@@ -73,6 +74,7 @@ public final class PollerApp implements AutoCloseable {
       MeterRegistry meters) {
     this.settings = settings;
     this.client = client;
+    this.producers = List.of(snapshotProducer, deadLetterProducer);
     PollerConfig config = settings.poller();
     this.snapshots =
         new SnapshotPublisher(
@@ -135,8 +137,22 @@ public final class PollerApp implements AutoCloseable {
     scheduler.start(ids, id -> poller.poll(accountsById.get(id)));
   }
 
+  public Settings settings() {
+    return settings;
+  }
+
   public AccountPoller poller() {
     return poller;
+  }
+
+  /** The Kafka producers, for client metrics. */
+  public List<Producer<?, ?>> producers() {
+    return producers;
+  }
+
+  /** Accounts configured. */
+  public List<String> accountIds() {
+    return settings.accounts().stream().map(AccountCredentials::accountId).toList();
   }
 
   public BinanceAccountClient client() {

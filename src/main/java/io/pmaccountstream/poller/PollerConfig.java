@@ -51,9 +51,8 @@ public record PollerConfig(
           .validate(d -> d.toMillis() > 0, "positive");
   public static final ConfigField<String> INSTANCE_ID =
       ConfigField.string(
-              "poller.instance.id",
-              "Written into every snapshot; defaults to the process id and host name")
-          .withDefault(ManagementFactory.getRuntimeMXBean().getName());
+          "poller.instance.id",
+          "Written into every snapshot; unset: the process id and host name (pid@host)");
   public static final ConfigField<Integer> DLQ_CAPACITY =
       ConfigField.integer(
               "dlq.queue.capacity",
@@ -74,7 +73,7 @@ public record PollerConfig(
         reader.get(HEARTBEAT),
         reader.read(MAX_CONCURRENT).orElse(1),
         reader.get(SHUTDOWN_TIMEOUT),
-        reader.get(INSTANCE_ID),
+        reader.read(INSTANCE_ID).orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName()),
         reader.read(DLQ_CAPACITY).orElse(1),
         reader.get(PUBLISH_RETRY_BACKOFF));
   }

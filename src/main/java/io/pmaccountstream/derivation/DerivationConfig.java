@@ -1,0 +1,130 @@
+package io.pmaccountstream.derivation;
+
+import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.ConfigReader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The uniMMR levels and the recovery hysteresis of the derivation.
+ *
+ * <p>A level is BREACHED when uniMMR falls below it and RECOVERED when uniMMR comes back to {@code
+ * level × (1 + hysteresis)} or above. Levels are kept most lenient first (highest level first) and
+ * at the schema's scale of 8 decimals, so {@code 1.2} and {@code 1.20} are the same level.
+ *
+ * @param levels distinct positive levels, highest first, each with scale 8
+ * @param hysteresis in [0, 1)
+ */
+public record DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
+
+  /** Decimals of every level and uniMMR, as in the Avro schemas. */
+  public static final int SCALE = 8;
+
+  /** Digits of every decimal, as in the Avro schemas. */
+  public static final int PRECISION = 38;
+
+  /** At most this many levels (the derivation keeps breached levels as bits of an int). */
+  public static final int MAX_LEVELS = 31;
+
+  private static final String LEVELS_RULE =
+      "a list of 1 to "
+          + MAX_LEVELS
+          + " distinct levels, each > 0 with at most "
+          + SCALE
+          + " decimals and "
+          + (PRECISION - SCALE)
+          + " integer digits";
+  private static final String HYSTERESIS_RULE = ">= 0 and < 1";
+
+  public static final ConfigField<List<BigDecimal>> LEVELS =
+      ConfigField.decimalList(
+              "derive.levels",
+              "uniMMR levels that emit BREACHED/RECOVERED events (Binance: 1.5 reminder, 1.2"
+                  + " reduce-only, 1.05 liquidation)")
+          .withDefault("1.5,1.2,1.05")
+          .validate(DerivationConfig::validLevels, LEVELS_RULE);
+
+  public static final ConfigField<BigDecimal> HYSTERESIS =
+      ConfigField.decimal(
+              "derive.hysteresis",
+              "A breached level recovers when uniMMR >= level x (1 + hysteresis); 0.02 is 2 %")
+          .withDefault("0.02")
+          .validate(DerivationConfig::validHysteresis, HYSTERESIS_RULE);
+
+  public DerivationConfig {
+    Objects.requireNonNull(levels, "levels");
+    Objects.requireNonNull(hysteresis, "hysteresis");
+    if (!validLevels(levels)) {
+      throw new IllegalArgumentException("levels " + levels + " must be " + LEVELS_RULE);
+    }
+    if (!validHysteresis(hysteresis)) {
+      throw new IllegalArgumentException(
+          "hysteresis " + hysteresis + " must be " + HYSTERESIS_RULE);
+    }
+    List<BigDecimal> normalized = new ArrayList<>(levels.size());
+    levels.forEach(level -> normalized.add(level.setScale(SCALE, RoundingMode.UNNECESSARY)));
+    normalized.sort(Comparator.reverseOrder());
+    levels = List.copyOf(normalized);
+  }
+
+  /** Levels 1.5, 1.2, 1.05 and a hysteresis of 2 %. */
+  public static DerivationConfig defaults() {
+    return new DerivationConfig(
+        List.of(new BigDecimal("1.5"), new BigDecimal("1.2"), new BigDecimal("1.05")),
+        new BigDecimal("0.02"));
+  }
+
+  /**
+   * Reads {@code derive.levels} and {@code derive.hysteresis}; problems go to the reader (null
+   * result then).
+   */
+  public static DerivationConfig from(ConfigReader reader) {
+    List<BigDecimal> levels = reader.get(LEVELS);
+    BigDecimal hysteresis = reader.get(HYSTERESIS);
+    if (levels == null || hysteresis == null) {
+      return null;
+    }
+    return new DerivationConfig(levels, hysteresis);
+  }
+
+  public static List<ConfigField<?>> fields() {
+    return List.of(LEVELS, HYSTERESIS);
+  }
+
+  /** The uniMMR at or above which a breached {@code level} recovers: level × (1 + hysteresis). */
+  public BigDecimal recoveryThreshold(BigDecimal level) {
+    return level.multiply(BigDecimal.ONE.add(hysteresis));
+  }
+
+  private static boolean validLevels(List<BigDecimal> levels) {
+    if (levels.isEmpty() || levels.size() > MAX_LEVELS) {
+      return false;
+    }
+    for (int i = 0; i < levels.size(); i++) {
+      BigDecimal level = levels.get(i);
+      if (level == null || level.signum() <= 0 || !fitsSchema(level)) {
+        return false;
+      }
+      for (int j = 0; j < i; j++) {
+        if (levels.get(j).compareTo(level) == 0) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean fitsSchema(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() <= SCALE
+        && stripped.precision() - stripped.scale() <= PRECISION - SCALE;
+  }
+
+  private static boolean validHysteresis(BigDecimal hysteresis) {
+    return hysteresis.signum() >= 0 && hysteresis.compareTo(BigDecimal.ONE) < 0;
+  }
+}

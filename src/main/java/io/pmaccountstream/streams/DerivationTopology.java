@@ -1,0 +1,77 @@
+package io.pmaccountstream.streams;
+
+import io.pmaccountstream.avro.AccountDerivationState;
+import io.pmaccountstream.derivation.Deriver;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The derivation topology: snapshots in, status transitions, uniMMR level events and the latest
+ * accepted snapshot out, with the per-account state in a persistent store. Every node, the store
+ * and so the changelog topic are named here; {@code DerivationTopologyDescribeTest} pins them, so
+ * renaming one (which would orphan the changelog of a running deployment) fails the build.
+ *
+ * <pre>
+ *   snapshots-source ──▶ derive-account-events ──▶ status-transitions-sink
+ *    (pm.account.snapshots)   │ account-derivation-state ├─▶ low-unimmr-sink
+ *                             │   (store + changelog)    └─▶ latest-sink
+ * </pre>
+ *
+ * <p>No repartition topic: the input is keyed by accountId and the outputs keep that key.
+ */
+public final class DerivationTopology {
+
+  public static final String SOURCE = "snapshots-source";
+  public static final String PROCESSOR = "derive-account-events";
+  public static final String STORE = "account-derivation-state";
+  public static final String TRANSITIONS_SINK = "status-transitions-sink";
+  public static final String LOW_UNIMMR_SINK = "low-unimmr-sink";
+  public static final String LATEST_SINK = "latest-sink";
+
+  private DerivationTopology() {}
+
+  /** The changelog topic Kafka Streams creates for the store of an application. */
+  public static String changelogTopic(String applicationId) {
+    return applicationId + "-" + STORE + "-changelog";
+  }
+
+  /**
+   * Builds the topology; pure (no I/O), so tests drive it with {@code TopologyTestDriver}. A new
+   * application starts from the earliest retained snapshot, so every account gets its initial
+   * transition.
+   */
+  public static Topology build(TopologyConfig config, DerivationSerdes serdes) {
+    DerivationTopics topics = DerivationTopics.of(config.topics(), serdes);
+    Deriver deriver = new Deriver(config.derivation());
+    StoreBuilder<KeyValueStore<String, AccountDerivationState>> store =
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STORE), serdes.key(), serdes.state());
+
+    Topology topology = new Topology();
+    topology.addSource(
+        AutoOffsetReset.earliest(),
+        SOURCE,
+        new ObservedAtTimestampExtractor(),
+        topics.snapshots().keySerde().deserializer(),
+        topics.snapshots().valueSerde().deserializer(),
+        topics.snapshots().name());
+    topology.addProcessor(PROCESSOR, () -> new DeriveProcessor(deriver, STORE), SOURCE);
+    topology.addStateStore(store, PROCESSOR);
+    addSink(topology, TRANSITIONS_SINK, topics.statusTransitions());
+    addSink(topology, LOW_UNIMMR_SINK, topics.lowUniMmr());
+    addSink(topology, LATEST_SINK, topics.latest());
+    return topology;
+  }
+
+  private static <K, V> void addSink(Topology topology, String name, TopicSerdes<K, V> topic) {
+    topology.addSink(
+        name,
+        topic.name(),
+        topic.keySerde().serializer(),
+        topic.valueSerde().serializer(),
+        PROCESSOR);
+  }
+}

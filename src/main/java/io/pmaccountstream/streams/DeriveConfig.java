@@ -1,0 +1,137 @@
+package io.pmaccountstream.streams;
+
+import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.ConfigReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the derive application runs: its Kafka Streams identity and resources, topic creation and the
+ * policy for crashed stream threads. What it derives is {@link TopologyConfig}'s.
+ *
+ * @param applicationId Streams application id: consumer group, prefix of internal topics
+ * @param stateDir where the state store lives; empty for Kafka Streams' default ({@code
+ *     <java.io.tmpdir>/kafka-streams})
+ * @param commitInterval how often a transaction commits (latency of outputs under exactly-once)
+ * @param threads stream threads
+ * @param replicationFactor of internal topics and of output topics this app creates; -1 for the
+ *     broker default
+ * @param createTopics create missing output topics at start-up
+ * @param threadReplacements crashed stream threads replaced within {@code replacementWindow} before
+ *     the client shuts down
+ * @param replacementWindow the window of {@code threadReplacements}
+ * @param metricsRefresh how often new Kafka Streams metrics (of newly assigned tasks) are bound to
+ *     Micrometer
+ * @param startupTimeout how long topic checks at start-up may wait for the cluster
+ * @param shutdownTimeout how long a clean close may take
+ */
+public record DeriveConfig(
+    String applicationId,
+    Optional<Path> stateDir,
+    Duration commitInterval,
+    int threads,
+    int replicationFactor,
+    boolean createTopics,
+    int threadReplacements,
+    Duration replacementWindow,
+    Duration metricsRefresh,
+    Duration startupTimeout,
+    Duration shutdownTimeout) {
+
+  public static final ConfigField<String> APPLICATION_ID =
+      ConfigField.string(
+              "derive.application.id",
+              "Kafka Streams application id (consumer group and prefix of internal topics)")
+          .withDefault("pm-account-stream-derive")
+          .validate(s -> s.matches("[a-zA-Z0-9._-]{1,200}"), "letters, digits, '.', '_', '-'");
+  public static final ConfigField<Path> STATE_DIR =
+      ConfigField.path(
+          "derive.state.dir",
+          "Directory of the state store (a volume in k8s); Kafka Streams' default when unset");
+  public static final ConfigField<Duration> COMMIT_INTERVAL =
+      ConfigField.duration(
+              "derive.commit.interval",
+              "Transaction commit interval: how long derived events wait before consumers see"
+                  + " them")
+          .withDefault("100ms")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+  public static final ConfigField<Integer> THREADS =
+      ConfigField.integer("derive.threads", "Stream threads")
+          .withDefault("1")
+          .validate(n -> n >= 1 && n <= 64, "between 1 and 64");
+  public static final ConfigField<Integer> REPLICATION_FACTOR =
+      ConfigField.integer(
+              "derive.replication.factor",
+              "Replication factor of internal topics and of output topics created at start-up;"
+                  + " -1 for the broker default")
+          .withDefault("-1")
+          .validate(n -> n == -1 || (n >= 1 && n <= Short.MAX_VALUE), "-1 or at least 1");
+  public static final ConfigField<Boolean> CREATE_TOPICS =
+      ConfigField.bool(
+              "derive.create.topics",
+              "Create missing output topics at start-up (latest compacted); when false they must"
+                  + " exist")
+          .withDefault("true");
+  public static final ConfigField<Integer> THREAD_REPLACEMENTS =
+      ConfigField.integer(
+              "derive.thread.replacements",
+              "Crashed stream threads replaced within the window before the app shuts down")
+          .withDefault("3")
+          .validate(n -> n >= 0 && n <= 1000, "between 0 and 1000");
+  public static final ConfigField<Duration> REPLACEMENT_WINDOW =
+      ConfigField.duration(
+              "derive.thread.replacement.window", "Window of derive.thread.replacements")
+          .withDefault("10m")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+  public static final ConfigField<Duration> METRICS_REFRESH =
+      ConfigField.duration(
+              "derive.metrics.refresh",
+              "How often Kafka Streams metrics of newly assigned tasks are bound to Micrometer")
+          .withDefault("15s")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+  public static final ConfigField<Duration> STARTUP_TIMEOUT =
+      ConfigField.duration(
+              "derive.startup.timeout", "How long topic checks at start-up wait for Kafka")
+          .withDefault("30s")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+  public static final ConfigField<Duration> SHUTDOWN_TIMEOUT =
+      ConfigField.duration("derive.shutdown.timeout", "How long a clean shutdown may take")
+          .withDefault("30s")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
+
+  public static DeriveConfig from(ConfigReader reader) {
+    return new DeriveConfig(
+        reader.get(APPLICATION_ID),
+        reader.read(STATE_DIR),
+        reader.get(COMMIT_INTERVAL),
+        orZero(reader.get(THREADS)),
+        orZero(reader.get(REPLICATION_FACTOR)),
+        Boolean.TRUE.equals(reader.get(CREATE_TOPICS)),
+        orZero(reader.get(THREAD_REPLACEMENTS)),
+        reader.get(REPLACEMENT_WINDOW),
+        reader.get(METRICS_REFRESH),
+        reader.get(STARTUP_TIMEOUT),
+        reader.get(SHUTDOWN_TIMEOUT));
+  }
+
+  public static List<ConfigField<?>> fields() {
+    return List.of(
+        APPLICATION_ID,
+        STATE_DIR,
+        COMMIT_INTERVAL,
+        THREADS,
+        REPLICATION_FACTOR,
+        CREATE_TOPICS,
+        THREAD_REPLACEMENTS,
+        REPLACEMENT_WINDOW,
+        METRICS_REFRESH,
+        STARTUP_TIMEOUT,
+        SHUTDOWN_TIMEOUT);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

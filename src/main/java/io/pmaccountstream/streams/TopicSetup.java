@@ -1,0 +1,145 @@
+package io.pmaccountstream.streams;
+
+import io.pmaccountstream.publish.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the topics of the derivation at start-up: the input must exist (the poller owns it); the
+ * outputs are created when missing, with the input's partition count, {@code pm.account.latest}
+ * compacted; an existing latest topic that is not compacted is refused, because consumers building
+ * a table from it would otherwise lose accounts to retention.
+ */
+final class TopicSetup {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+
+  private final Admin admin;
+  private final Duration timeout;
+
+  TopicSetup(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  void prepare(Topics topics, boolean create, int replicationFactor) {
+    int partitions =
+        describe(topics.snapshots())
+            .orElseThrow(
+                () ->
+                    new DeriveStartupException(
+                        "Input topic "
+                            + topics.snapshots()
+                            + " does not exist: start the poller first (it publishes there) or"
+                            + " create the topic"))
+            .partitions()
+            .size();
+    List<NewTopic> missing = new ArrayList<>();
+    for (String output : List.of(topics.statusTransitions(), topics.lowUniMmr(), topics.latest())) {
+      if (describe(output).isEmpty()) {
+        Optional<Short> rf =
+            replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
+        NewTopic topic = new NewTopic(output, Optional.of(partitions), rf);
+        if (output.equals(topics.latest())) {
+          topic.configs(
+              Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        missing.add(topic);
+      }
+    }
+    if (!missing.isEmpty() && !create) {
+      throw new DeriveStartupException(
+          "Output topics missing and derive.create.topics=false: "
+              + missing.stream().map(NewTopic::name).toList());
+    }
+    for (NewTopic topic : missing) {
+      create(topic);
+    }
+    if (missing.stream().noneMatch(t -> t.name().equals(topics.latest()))) {
+      requireCompacted(topics.latest());
+    }
+  }
+
+  private Optional<TopicDescription> describe(String topic) {
+    try {
+      return Optional.of(
+          await(
+              "describe topic " + topic,
+              admin.describeTopics(List.of(topic)).topicNameValues().get(topic)));
+    } catch (UnknownTopicOrPartitionException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void create(NewTopic topic) {
+    try {
+      await("create topic " + topic.name(), admin.createTopics(List.of(topic)).all());
+      log.info(
+          "Created topic {} ({} partitions, configs {})",
+          topic.name(),
+          topic.numPartitions(),
+          topic.configs());
+    } catch (TopicExistsException e) {
+      log.info("Topic {} was created concurrently", topic.name());
+    }
+  }
+
+  private void requireCompacted(String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config =
+        await(
+            "describe the configuration of topic " + topic,
+            admin.describeConfigs(List.of(resource)).values().get(resource));
+    ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+    if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      throw new DeriveStartupException(
+          "Topic "
+              + topic
+              + " must be compacted (cleanup.policy=compact) to hold the latest snapshot per"
+              + " account, but has cleanup.policy="
+              + (policy == null ? "(unknown)" : policy.value()));
+    }
+  }
+
+  /**
+   * The result of an admin call; {@link UnknownTopicOrPartitionException} and {@link
+   * TopicExistsException} pass through for the callers that expect them, every other failure is a
+   * {@link DeriveStartupException} saying what was being done.
+   */
+  private <T> T await(String action, KafkaFuture<T> future) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UnknownTopicOrPartitionException
+          || cause instanceof TopicExistsException) {
+        throw (RuntimeException) cause;
+      }
+      throw new DeriveStartupException("Cannot " + action + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw new DeriveStartupException(
+          "Kafka did not answer within " + timeout + " to " + action, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeriveStartupException("Interrupted while trying to " + action, e);
+    }
+  }
+}

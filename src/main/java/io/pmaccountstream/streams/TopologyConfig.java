@@ -1,0 +1,40 @@
+package io.pmaccountstream.streams;
+
+import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.publish.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the derivation topology needs to be built: the topic names and the derivation rules.
+ *
+ * @param topics input and output topics
+ * @param derivation uniMMR levels and hysteresis
+ */
+public record TopologyConfig(Topics topics, DerivationConfig derivation) {
+
+  public TopologyConfig {
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(derivation, "derivation");
+  }
+
+  public static TopologyConfig defaults() {
+    return new TopologyConfig(Topics.defaults(), DerivationConfig.defaults());
+  }
+
+  /** Reads the topics and the derivation rules; problems go to the reader (null result then). */
+  public static TopologyConfig from(ConfigReader reader) {
+    Topics topics = Topics.from(reader);
+    DerivationConfig derivation = DerivationConfig.from(reader);
+    return reader.problems().isEmpty() ? new TopologyConfig(topics, derivation) : null;
+  }
+
+  public static List<ConfigField<?>> fields() {
+    List<ConfigField<?>> fields = new ArrayList<>(Topics.fields());
+    fields.addAll(DerivationConfig.fields());
+    return List.copyOf(fields);
+  }
+}

@@ -1,0 +1,766 @@
+package io.pmaccountstream.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.pmaccountstream.cli.ConfigCatalog;
+import io.pmaccountstream.cli.Main;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.Topics;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks {@code k8s/} against the code, not just its syntax: the environment it sets is
+ * configuration the app declares ({@link ConfigCatalog}), probes hit what {@link OpsServer} serves
+ * on the port {@link OpsConfig} reads, container arguments are subcommands of {@link Main}, topics
+ * are {@link Topics}, and the image recipe runs as the user the pods require.
+ */
+class KubernetesManifestsTest {
+
+  private static final Path PROJECT = Path.of("").toAbsolutePath();
+  private static final Path K8S = PROJECT.resolve("k8s");
+  private static final Path SECRET_TEMPLATE = K8S.resolve("secret.template.yaml");
+  private static final String PLACEHOLDER = "REPLACE_ME";
+  private static final long IMAGE_USER = 10001;
+  private static final Duration TWO_YEARS = Duration.ofDays(730);
+
+  private static Manifests.Rendering rendering;
+  private static List<HasMetadata> resources;
+  private static Secret secretTemplate;
+
+  @BeforeAll
+  static void renderAndParse() {
+    assertThat(K8S.resolve("kustomization.yaml")).exists();
+    rendering = Manifests.render(K8S);
+    resources = Manifests.parse(rendering.yaml());
+    secretTemplate = (Secret) Manifests.parse(Manifests.readDocuments(SECRET_TEMPLATE).get(0));
+  }
+
+  // --- parsing ---------------------------------------------------------------------------------
+
+  @Test
+  void strictParsingRejectsAFieldTheModelDoesNotKnow() {
+    String misspelt =
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: x}
+        spec:
+          replica: 1
+        """;
+    String nested =
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: x}
+        spec:
+          ports: [{name: http, port: 8080, targetport: http}]
+        """;
+
+    assertThatThrownBy(() -> Manifests.parse(misspelt)).hasMessageContaining("replica");
+    assertThatThrownBy(() -> Manifests.parse(nested)).hasMessageContaining("targetport");
+  }
+
+  @Test
+  void strictParsingRejectsAKindItWasNotToldAbout() {
+    String ingress =
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: x}
+        """;
+
+    assertThatThrownBy(() -> Manifests.parse(ingress)).hasMessageContaining("unexpected kind");
+  }
+
+  @Test
+  void rendersEveryExpectedResource() {
+    assertThat(kindsAndNames())
+        .contains(
+            "Deployment/pm-account-stream-poller",
+            "StatefulSet/pm-account-stream-derive",
+            "Service/pm-account-stream-poller",
+            "Service/pm-account-stream-derive",
+            "PodDisruptionBudget/pm-account-stream-poller",
+            "PodDisruptionBudget/pm-account-stream-derive",
+            "NetworkPolicy/pm-account-stream-poller",
+            "NetworkPolicy/pm-account-stream-derive",
+            "ConfigMap/pm-account-stream-config",
+            "ServiceAccount/pm-account-stream");
+    assertThat(of(Secret.class)).as("the Secret is a template outside the base").isEmpty();
+  }
+
+  @Test
+  void fallbackRendererAgreesWithKustomize() {
+    assumeThat(rendering.byKubectl()).as("kubectl is installed").isTrue();
+
+    List<HasMetadata> fallback = Manifests.parse(Manifests.fallback(K8S));
+
+    assertThat(kindsAndNames(fallback)).isEqualTo(kindsAndNames());
+    assertThat(configMapData(fallback)).isEqualTo(configMapData(resources));
+  }
+
+  @Test
+  void everyFileUnderK8sIsRenderedOrIsTheSecretTemplate() throws IOException {
+    Set<Path> referenced = new TreeSet<>();
+    referenced.add(SECRET_TEMPLATE);
+    collectReferenced(K8S, referenced);
+
+    try (Stream<Path> files = Files.walk(K8S)) {
+      assertThat(files.filter(Files::isRegularFile).sorted().toList())
+          .allSatisfy(
+              file -> assertThat(referenced).as("files the kustomizations use").contains(file));
+    }
+  }
+
+  // --- configuration against the code ------------------------------------------------------------
+
+  @Test
+  void everyEnvironmentVariableIsAConfigKeyTheAppReads() {
+    List<String> unknown = new ArrayList<>();
+    for (Workload workload : workloads()) {
+      Map<String, String> env = environment(workload);
+      Set<String> known = ConfigCatalog.environmentNames(accountIds(env));
+      for (String name : env.keySet()) {
+        if (!known.contains(name)) {
+          unknown.add(workload.name() + ": " + name);
+        }
+      }
+    }
+
+    assertThat(unknown)
+        .as(
+            "environment variables the manifests set that no ConfigCatalog field declares"
+                + " (add the component's fields() to ConfigCatalog)")
+        .isEmpty();
+  }
+
+  /** Reads each workload's environment with the components' own readers; add each new one. */
+  @Test
+  void theConfigurationTheManifestsSetIsValidForTheCode() {
+    for (Workload workload : workloads()) {
+      ConfigReader reader = configOf(workload);
+
+      OpsConfig.from(reader);
+      Topics.from(reader);
+      KafkaConnection.from(reader);
+
+      assertThat(reader.problems()).as(workload.name()).isEmpty();
+    }
+  }
+
+  @Test
+  void secretTemplateHoldsOnlyPlaceholders() {
+    assertThat(secretTemplate.getType()).isEqualTo("Opaque");
+    assertThat(secretTemplate.getData()).as("base64 data would hide real values").isNullOrEmpty();
+    assertThat(secretTemplate.getStringData()).isNotEmpty();
+    assertThat(secretTemplate.getStringData().values()).containsOnly(PLACEHOLDER);
+  }
+
+  @Test
+  void everySecretReferencedExistsInTheTemplate() {
+    String template = secretTemplate.getMetadata().getName();
+    for (Workload workload : workloads()) {
+      for (EnvFromSource source : workload.container().getEnvFrom()) {
+        if (source.getSecretRef() != null) {
+          assertThat(source.getSecretRef().getName()).as(workload.name()).isEqualTo(template);
+        }
+      }
+      for (EnvVar variable : workload.container().getEnv()) {
+        if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+          var ref = variable.getValueFrom().getSecretKeyRef();
+          assertThat(ref.getName()).as(workload.name()).isEqualTo(template);
+          assertThat(secretTemplate.getStringData()).containsKey(ref.getKey());
+        }
+      }
+      for (Volume volume : workload.pod().getVolumes()) {
+        if (volume.getSecret() != null) {
+          assertThat(volume.getSecret().getSecretName()).as(workload.name()).isEqualTo(template);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyAccountHasItsSecretKeysInTheTemplate() {
+    Workload poller = workload("pm-account-stream-poller");
+    List<String> accounts = accountIds(environment(poller));
+    assertThat(accounts).isNotEmpty();
+
+    for (String account : accounts) {
+      for (var template : ConfigCatalog.perAccountFields()) {
+        if (template.isSecret()) {
+          assertThat(secretTemplate.getStringData())
+              .containsKey(Settings.envName(ConfigCatalog.forAccount(template, account)));
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyConfigMapReferencedIsRendered() {
+    Set<String> configMaps =
+        of(ConfigMap.class).stream()
+            .map(c -> c.getMetadata().getName())
+            .collect(Collectors.toSet());
+    for (Workload workload : workloads()) {
+      for (EnvFromSource source : workload.container().getEnvFrom()) {
+        if (source.getConfigMapRef() != null) {
+          assertThat(configMaps).as(workload.name()).contains(source.getConfigMapRef().getName());
+        }
+      }
+    }
+  }
+
+  // --- what the app serves and runs
+  // ----------------------------------------------------------------
+
+  @Test
+  void probesHitThePathsOpsServerServesOnThePortTheConfigOpens() {
+    for (Workload workload : workloads()) {
+      OpsConfig ops = OpsConfig.from(configOf(workload));
+      Container container = workload.container();
+      assertThat(ops.enabled()).as(workload.name() + " ops endpoint enabled").isTrue();
+      assertThat(ops.bindAddress())
+          .as(workload.name() + " binds all interfaces")
+          .isEqualTo("0.0.0.0");
+
+      assertProbe(workload, container.getLivenessProbe(), OpsServer.LIVE_PATH, ops.port());
+      assertProbe(workload, container.getReadinessProbe(), OpsServer.READY_PATH, ops.port());
+      if (container.getStartupProbe() != null) {
+        assertProbe(workload, container.getStartupProbe(), OpsServer.LIVE_PATH, ops.port());
+      }
+      Map<String, String> annotations = workload.template().getMetadata().getAnnotations();
+      assertThat(annotations)
+          .containsEntry("prometheus.io/port", Integer.toString(ops.port()))
+          .containsEntry("prometheus.io/path", OpsServer.METRICS_PATH);
+    }
+  }
+
+  @Test
+  void servicesExposeTheOpsPortAsHttp() {
+    for (Workload workload : workloads()) {
+      int opsPort = OpsConfig.from(configOf(workload)).port();
+      Service service = service(workload.name());
+
+      assertThat(service.getSpec().getSelector())
+          .isEqualTo(workload.template().getMetadata().getLabels());
+      assertThat(service.getSpec().getPorts())
+          .singleElement()
+          .satisfies(
+              port -> {
+                assertThat(port.getName()).isEqualTo("http");
+                assertThat(resolvePort(workload.container(), port.getTargetPort()))
+                    .isEqualTo(opsPort);
+              });
+    }
+  }
+
+  @Test
+  void containerArgumentsNameExistingSubcommands() {
+    Set<String> subcommands = Main.commandLine().getSubcommands().keySet();
+    List<String> unknown = new ArrayList<>();
+
+    for (Workload workload : workloads()) {
+      assertThat(workload.container().getCommand()).as("the image's entrypoint is kept").isEmpty();
+      assertThat(workload.container().getArgs()).as(workload.name()).isNotEmpty();
+      String command = workload.container().getArgs().get(0);
+      if (!subcommands.contains(command)) {
+        unknown.add(workload.name() + ": " + command);
+      }
+    }
+
+    assertThat(unknown).as("container arguments that are not subcommands of Main").isEmpty();
+  }
+
+  @Test
+  void everyContainerHasRequestsAndLimits() {
+    for (Workload workload : workloads()) {
+      ResourceRequirements resources = workload.container().getResources();
+      for (String resource : List.of("cpu", "memory")) {
+        Quantity request = resources.getRequests().get(resource);
+        Quantity limit = resources.getLimits().get(resource);
+        assertThat(request).as(workload.name() + " request " + resource).isNotNull();
+        assertThat(limit).as(workload.name() + " limit " + resource).isNotNull();
+        assertThat(limit.getNumericalAmount())
+            .as(workload.name() + " limit >= request " + resource)
+            .isGreaterThanOrEqualTo(request.getNumericalAmount());
+      }
+    }
+  }
+
+  @Test
+  void everyPodRunsHardenedAsTheImageUser() {
+    for (Workload workload : workloads()) {
+      PodSpec pod = workload.pod();
+      PodSecurityContext podContext = pod.getSecurityContext();
+      assertThat(podContext.getRunAsNonRoot()).as(workload.name()).isTrue();
+      assertThat(podContext.getRunAsUser()).as(workload.name()).isEqualTo(IMAGE_USER);
+      assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      assertThat(pod.getAutomountServiceAccountToken()).as(workload.name()).isFalse();
+
+      SecurityContext context = workload.container().getSecurityContext();
+      assertThat(context.getRunAsNonRoot()).as(workload.name()).isTrue();
+      assertThat(context.getRunAsUser()).as(workload.name()).isEqualTo(IMAGE_USER);
+      assertThat(context.getAllowPrivilegeEscalation()).as(workload.name()).isFalse();
+      assertThat(context.getReadOnlyRootFilesystem()).as(workload.name()).isTrue();
+      assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+      assertThat(Optional.ofNullable(context.getCapabilities()).map(Capabilities::getDrop))
+          .as(workload.name() + " drops all capabilities")
+          .hasValue(List.of("ALL"));
+      assertThat(context.getCapabilities().getAdd()).isNullOrEmpty();
+      assertThat(context.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+
+      assertThat(mountedFrom(workload, "/tmp"))
+          .as(workload.name() + " /tmp is writable with a read-only root")
+          .hasValueSatisfying(volume -> assertThat(volume.getEmptyDir()).isNotNull());
+    }
+  }
+
+  @Test
+  void pollerIsOneReplicaReplacedByRecreate() {
+    Deployment poller = named(Deployment.class, "pm-account-stream-poller");
+
+    assertThat(poller.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(poller.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+  }
+
+  @Test
+  void deriveKeepsItsStateOnAClaimAtTheConfiguredStateDir() {
+    StatefulSet derive = named(StatefulSet.class, "pm-account-stream-derive");
+    Workload workload = workload("pm-account-stream-derive");
+    String stateDir = environment(workload).get(Settings.envName("derive.state.dir"));
+
+    assertThat(stateDir).isNotBlank();
+    VolumeMount mount =
+        workload.container().getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals(stateDir))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("nothing mounted at " + stateDir));
+    assertThat(derive.getSpec().getVolumeClaimTemplates())
+        .extracting(claim -> claim.getMetadata().getName())
+        .contains(mount.getName());
+    assertThat(derive.getSpec().getServiceName())
+        .isEqualTo(service("pm-account-stream-derive").getMetadata().getName());
+    assertThat(service("pm-account-stream-derive").getSpec().getClusterIP()).isEqualTo("None");
+  }
+
+  @Test
+  void deriveReplicasDoNotExceedTheSnapshotPartitions() {
+    StatefulSet derive = named(StatefulSet.class, "pm-account-stream-derive");
+    GenericKubernetesResource snapshots = topic(Topics.defaults().snapshots());
+
+    assertThat(derive.getSpec().getReplicas())
+        .isLessThanOrEqualTo(spec(snapshots).path("partitions").asInt());
+  }
+
+  @Test
+  void everyWorkloadHasADisruptionBudget() {
+    for (Workload workload : workloads()) {
+      Map<String, String> labels = workload.template().getMetadata().getLabels();
+      assertThat(of(PodDisruptionBudget.class))
+          .as(workload.name())
+          .anySatisfy(
+              pdb ->
+                  assertThat(labels)
+                      .containsAllEntriesOf(pdb.getSpec().getSelector().getMatchLabels()));
+    }
+  }
+
+  // --- network
+  // ---------------------------------------------------------------------------------------
+
+  @Test
+  void networkPoliciesLetInOnlyTheOpsPortAndOutOnlyWhatTheAppUses() {
+    for (Workload workload : workloads()) {
+      ConfigReader config = configOf(workload);
+      int opsPort = OpsConfig.from(config).port();
+      KafkaConnection kafka = KafkaConnection.from(config);
+      NetworkPolicy policy = policyFor(workload);
+
+      assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+      assertThat(policy.getSpec().getIngress())
+          .allSatisfy(
+              rule ->
+                  assertThat(rule.getPorts())
+                      .extracting(p -> p.getPort().getIntVal())
+                      .containsExactly(opsPort));
+
+      Set<String> allowed = egressPorts(policy);
+      Set<String> expected = new TreeSet<>(Set.of("UDP/53", "TCP/53"));
+      bootstrapPorts(kafka.bootstrapServers()).forEach(p -> expected.add("TCP/" + p));
+      expected.add("TCP/" + portOf(kafka.schemaRegistryUrl()));
+      assertThat(allowed).as(workload.name() + " egress").containsAll(expected);
+
+      Set<String> extra = new TreeSet<>(allowed);
+      extra.removeAll(expected);
+      extra.remove("TCP/9093"); // Kafka over TLS, for clusters that use it
+      if (workload.container().getArgs().get(0).equals("poll")) {
+        assertThat(extra)
+            .as("poller egress beyond Kafka, registry and DNS")
+            .containsOnly("TCP/443");
+      } else {
+        assertThat(extra).as(workload.name() + " egress beyond Kafka, registry and DNS").isEmpty();
+      }
+    }
+  }
+
+  // --- topics
+  // ----------------------------------------------------------------------------------------
+
+  @Test
+  void topicsAreTheOnesTheAppUsesUnderTheirOwnNames() {
+    Topics defaults = Topics.defaults();
+    Set<String> names =
+        Set.of(
+            defaults.snapshots(),
+            defaults.statusTransitions(),
+            defaults.lowUniMmr(),
+            defaults.latest(),
+            defaults.deadLetter());
+
+    assertThat(of(GenericKubernetesResource.class))
+        .allSatisfy(
+            topic -> {
+              assertThat(topic.getKind()).isEqualTo("KafkaTopic");
+              assertThat(spec(topic).path("topicName").asText())
+                  .isEqualTo(topic.getMetadata().getName());
+              assertThat(topic.getMetadata().getLabels()).containsKey("strimzi.io/cluster");
+            })
+        .extracting(t -> t.getMetadata().getName())
+        .containsExactlyInAnyOrderElementsOf(names);
+    for (Workload workload : workloads()) {
+      assertThat(Topics.from(configOf(workload))).as(workload.name()).isEqualTo(defaults);
+    }
+  }
+
+  @Test
+  void topicSpecsUseOnlyFieldsAndConfigsKafkaKnows() throws IllegalAccessException {
+    Set<String> topicConfigs = new TreeSet<>();
+    for (Field field : TopicConfig.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getName().endsWith("_CONFIG")) {
+        topicConfigs.add((String) field.get(null));
+      }
+    }
+
+    for (GenericKubernetesResource topic : of(GenericKubernetesResource.class)) {
+      JsonNode spec = spec(topic);
+      assertThat(fieldNames(spec))
+          .as(topic.getMetadata().getName())
+          .isSubsetOf("topicName", "partitions", "replicas", "config");
+      assertThat(spec.path("partitions").asInt()).isPositive();
+      int replicas = spec.path("replicas").asInt();
+      assertThat(fieldNames(spec.path("config"))).isSubsetOf(topicConfigs);
+      assertThat(spec.path("config").path(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).asInt(1))
+          .as("min.insync.replicas leaves room for one broker down")
+          .isLessThan(replicas);
+    }
+  }
+
+  @Test
+  void topicSettingsFitWhatEachTopicIsFor() {
+    Topics topics = Topics.defaults();
+    JsonNode snapshots = spec(topic(topics.snapshots())).path("config");
+    JsonNode latest = spec(topic(topics.latest())).path("config");
+    JsonNode dlq = spec(topic(topics.deadLetter())).path("config");
+
+    long snapshotRetention = snapshots.path(TopicConfig.RETENTION_MS_CONFIG).asLong();
+    assertThat(snapshotRetention == -1 || snapshotRetention >= TWO_YEARS.toMillis())
+        .as("snapshots kept for backtesting (retention.ms = %s)", snapshotRetention)
+        .isTrue();
+    assertThat(snapshots.path(TopicConfig.CLEANUP_POLICY_CONFIG).asText()).isEqualTo("delete");
+    assertThat(latest.path(TopicConfig.CLEANUP_POLICY_CONFIG).asText()).isEqualTo("compact");
+    assertThat(dlq.path(TopicConfig.RETENTION_MS_CONFIG).asLong())
+        .isEqualTo(Duration.ofDays(14).toMillis());
+  }
+
+  // --- the image
+  // ------------------------------------------------------------------------------------
+
+  @Test
+  void imageRecipeRunsTheShadedJarAsTheUserThePodsRequire() throws IOException {
+    String dockerfile = Files.readString(PROJECT.resolve("Dockerfile"));
+    String pom = Files.readString(PROJECT.resolve("pom.xml"));
+    Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(pom);
+    assertThat(finalName.find()).as("pom finalName").isTrue();
+    String jar = finalName.group(1) + ".jar";
+
+    assertThat(dockerfile)
+        .containsPattern("(?m)^FROM eclipse-temurin:17-jre\\s*$")
+        .containsPattern("(?m)^USER " + IMAGE_USER + "(:" + IMAGE_USER + ")?\\s*$")
+        .containsPattern("(?m)^EXPOSE " + OpsConfig.DEFAULT_PORT + "\\s*$")
+        .contains("target/" + jar + " /app/" + jar)
+        .contains(
+            "ENTRYPOINT [\"java\",\"-XX:MaxRAMPercentage=75\",\"-jar\",\"/app/" + jar + "\"]");
+    assertThat(Files.readString(PROJECT.resolve(".dockerignore"))).contains("!src/main/");
+  }
+
+  // --- helpers
+  // ---------------------------------------------------------------------------------------
+
+  /** A Deployment's or StatefulSet's pod template and its single container. */
+  record Workload(String name, PodTemplateSpec template) {
+    PodSpec pod() {
+      return template.getSpec();
+    }
+
+    Container container() {
+      assertThat(pod().getContainers()).as(name + " containers").hasSize(1);
+      return pod().getContainers().get(0);
+    }
+  }
+
+  private static List<Workload> workloads() {
+    List<Workload> workloads = new ArrayList<>();
+    of(Deployment.class)
+        .forEach(
+            d -> workloads.add(new Workload(d.getMetadata().getName(), d.getSpec().getTemplate())));
+    of(StatefulSet.class)
+        .forEach(
+            s -> workloads.add(new Workload(s.getMetadata().getName(), s.getSpec().getTemplate())));
+    assertThat(workloads).hasSize(2);
+    return workloads;
+  }
+
+  private static Workload workload(String name) {
+    return workloads().stream()
+        .filter(w -> w.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no workload " + name));
+  }
+
+  /**
+   * The environment a container gets: its ConfigMaps, the Secret template's keys (as placeholders)
+   * and its own env entries, in Kubernetes' order (later wins).
+   */
+  private static Map<String, String> environment(Workload workload) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvFromSource source : workload.container().getEnvFrom()) {
+      assertThat(source.getPrefix()).as("envFrom prefix").isNull();
+      if (source.getConfigMapRef() != null) {
+        env.putAll(named(ConfigMap.class, source.getConfigMapRef().getName()).getData());
+      }
+      if (source.getSecretRef() != null) {
+        env.putAll(secretTemplate.getStringData());
+      }
+    }
+    for (EnvVar variable : workload.container().getEnv()) {
+      env.put(variable.getName(), variable.getValue() == null ? PLACEHOLDER : variable.getValue());
+    }
+    return env;
+  }
+
+  private static ConfigReader configOf(Workload workload) {
+    return new ConfigReader(Settings.load(Optional.empty(), environment(workload), Map.of()));
+  }
+
+  /**
+   * The account ids of {@code PMAS_ACCOUNTS}, split as a comma list (until the poller's own {@code
+   * accounts} field can read it).
+   */
+  private static List<String> accountIds(Map<String, String> env) {
+    String accounts = env.getOrDefault(Settings.envName("accounts"), "");
+    return Arrays.stream(accounts.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static void assertProbe(Workload workload, Probe probe, String path, int port) {
+    assertThat(probe).as(workload.name() + " probe for " + path).isNotNull();
+    HTTPGetAction get = probe.getHttpGet();
+    assertThat(get).as(workload.name() + " " + path + " is an HTTP probe").isNotNull();
+    assertThat(get.getPath()).as(workload.name()).isEqualTo(path);
+    assertThat(resolvePort(workload.container(), get.getPort()))
+        .as(workload.name())
+        .isEqualTo(port);
+  }
+
+  private static int resolvePort(Container container, IntOrString port) {
+    if (port.getIntVal() != null) {
+      return port.getIntVal();
+    }
+    return container.getPorts().stream()
+        .filter(p -> port.getStrVal().equals(p.getName()))
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no container port named " + port.getStrVal()));
+  }
+
+  private static Optional<Volume> mountedFrom(Workload workload, String path) {
+    return workload.container().getVolumeMounts().stream()
+        .filter(m -> m.getMountPath().equals(path))
+        .findFirst()
+        .flatMap(
+            m ->
+                workload.pod().getVolumes().stream()
+                    .filter(v -> v.getName().equals(m.getName()))
+                    .findFirst());
+  }
+
+  private static NetworkPolicy policyFor(Workload workload) {
+    Map<String, String> labels = workload.template().getMetadata().getLabels();
+    List<NetworkPolicy> matching =
+        of(NetworkPolicy.class).stream()
+            .filter(
+                p ->
+                    labels
+                        .entrySet()
+                        .containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+            .toList();
+    assertThat(matching).as(workload.name() + " network policies").hasSize(1);
+    return matching.get(0);
+  }
+
+  private static Set<String> egressPorts(NetworkPolicy policy) {
+    Set<String> ports = new TreeSet<>();
+    for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+      assertThat(rule.getPorts()).as("every egress rule names its ports").isNotEmpty();
+      for (NetworkPolicyPort port : rule.getPorts()) {
+        ports.add(
+            Optional.ofNullable(port.getProtocol()).orElse("TCP")
+                + "/"
+                + port.getPort().getIntVal());
+      }
+    }
+    return ports;
+  }
+
+  private static List<Integer> bootstrapPorts(String bootstrapServers) {
+    return Arrays.stream(bootstrapServers.split(","))
+        .map(String::trim)
+        .map(hostPort -> Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)))
+        .toList();
+  }
+
+  private static int portOf(URI url) {
+    if (url.getPort() > 0) {
+      return url.getPort();
+    }
+    return "https".equals(url.getScheme()) ? 443 : 80;
+  }
+
+  private static GenericKubernetesResource topic(String name) {
+    return named(GenericKubernetesResource.class, name);
+  }
+
+  private static JsonNode spec(GenericKubernetesResource resource) {
+    return new ObjectMapper().valueToTree(resource.getAdditionalProperties().get("spec"));
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Service service(String name) {
+    return named(Service.class, name);
+  }
+
+  private static <T extends HasMetadata> List<T> of(Class<T> type) {
+    return resources.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** By name; a generated ConfigMap matches its name without kustomize's hash suffix. */
+  private static <T extends HasMetadata> T named(Class<T> type, String name) {
+    return of(type).stream()
+        .filter(r -> r.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
+  }
+
+  private static List<String> kindsAndNames() {
+    return kindsAndNames(resources);
+  }
+
+  private static List<String> kindsAndNames(List<HasMetadata> list) {
+    return list.stream().map(r -> r.getKind() + "/" + withoutHash(r)).sorted().toList();
+  }
+
+  private static Map<String, Map<String, String>> configMapData(List<HasMetadata> list) {
+    Map<String, Map<String, String>> data = new HashMap<>();
+    list.stream()
+        .filter(ConfigMap.class::isInstance)
+        .map(ConfigMap.class::cast)
+        .forEach(c -> data.put(withoutHash(c), c.getData()));
+    return data;
+  }
+
+  /** kustomize appends "-" and a 10-character hash to generated ConfigMap names. */
+  private static String withoutHash(HasMetadata resource) {
+    String name = resource.getMetadata().getName();
+    if (resource instanceof ConfigMap && name.matches(".*-[a-z0-9]{10}")) {
+      return name.substring(0, name.length() - 11);
+    }
+    return name;
+  }
+
+  private static void collectReferenced(Path dir, Set<Path> into) {
+    Path kustomization = dir.resolve("kustomization.yaml");
+    into.add(kustomization);
+    JsonNode tree = Manifests.readTree(kustomization);
+    for (JsonNode resource : tree.path("resources")) {
+      Path path = dir.resolve(resource.asText()).normalize();
+      if (Files.isDirectory(path)) {
+        collectReferenced(path, into);
+      } else {
+        into.add(path);
+      }
+    }
+    for (JsonNode generator : tree.path("configMapGenerator")) {
+      generator.path("envs").forEach(e -> into.add(dir.resolve(e.asText()).normalize()));
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.pmaccountstream.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pmaccountstream.config.ConfigException;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Settings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class DeriveAppTest {
+
+  private static DeriveApp.Settings read(Map<String, String> flags) {
+    Map<String, String> all = new HashMap<>();
+    all.put("bootstrap.servers", "127.0.0.1:9092");
+    all.put("schema.registry.url", "http://127.0.0.1:8081");
+    all.putAll(flags);
+    ConfigReader reader = new ConfigReader(Settings.ofFlags(all));
+    DeriveApp.Settings settings = DeriveApp.Settings.from(reader);
+    reader.throwIfProblems();
+    return settings;
+  }
+
+  @Test
+  void runsExactlyOnceV2WithTheDefaultApplicationId() {
+    Properties props = DeriveApp.streamsProperties(read(Map.of()));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "pm-account-stream-derive")
+        .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092")
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
+        .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
+        .containsEntry(
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            UndecodableSnapshotHandler.class.getName())
+        .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
+  }
+
+  @Test
+  void appliesConfiguredIdStateDirAndCommitInterval() {
+    Properties props =
+        DeriveApp.streamsProperties(
+            read(
+                Map.of(
+                    "derive.application.id", "risk-derive",
+                    "derive.state.dir", "/var/lib/derive",
+                    "derive.commit.interval", "1s",
+                    "derive.threads", "2")));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "risk-derive")
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/lib/derive").toString())
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L)
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+  }
+
+  @Test
+  void passesClientOverridesButKeepsExactlyOnce() {
+    Properties props =
+        DeriveApp.streamsProperties(
+            read(
+                Map.of(
+                    "kafka.security.protocol", "SASL_SSL",
+                    "kafka.processing.guarantee", "at_least_once")));
+
+    assertThat(props)
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+  }
+
+  @Test
+  void reportsEveryInvalidSettingAtOnce() {
+    assertThatThrownBy(
+            () ->
+                read(
+                    Map.of(
+                        "derive.levels", "0",
+                        "derive.hysteresis", "1",
+                        "derive.application.id", "bad id!",
+                        "derive.commit.interval", "0s")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(4)
+                    .anyMatch(p -> p.startsWith("derive.levels"))
+                    .anyMatch(p -> p.startsWith("derive.hysteresis"))
+                    .anyMatch(p -> p.startsWith("derive.application.id"))
+                    .anyMatch(p -> p.startsWith("derive.commit.interval")));
+  }
+
+  @Test
+  void keepsTheOutputsAndTheChangelogBackwardTransitive() {
+    DeriveApp.Settings settings = read(Map.of("derive.application.id", "risk-derive"));
+    try (io.pmaccountstream.testing.InMemorySchemaRegistry registry =
+        new io.pmaccountstream.testing.InMemorySchemaRegistry()) {
+      DeriveApp app =
+          DeriveApp.create(
+              settings, registry, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      try {
+        assertThat(app.compatibilityTopics())
+            .containsExactly(
+                "pm.account.status-transitions",
+                "pm.account.low-unimmr",
+                "pm.account.latest",
+                "risk-derive-account-derivation-state-changelog");
+      } finally {
+        app.close(java.time.Duration.ofSeconds(5));
+      }
+    }
+  }
+
+  @Test
+  void settingsListEveryConfigurationKey() {
+    assertThat(DeriveApp.Settings.fields())
+        .extracting(f -> f.name())
+        .contains(
+            "bootstrap.servers",
+            "schema.registry.url",
+            "topic.snapshots",
+            "derive.levels",
+            "derive.hysteresis",
+            "derive.application.id",
+            "derive.state.dir",
+            "derive.commit.interval")
+        .doesNotHaveDuplicates();
+  }
+}
