@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       PollCommand.class,
       DeriveCommand.class,
       DemoCommand.class,
+      ReplayCommand.class,
       ExportCommand.class
     })
 public final class Main implements Runnable {
