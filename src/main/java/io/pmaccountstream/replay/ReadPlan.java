@@ -33,8 +33,8 @@ public record ReadPlan(String topic, List<PartitionRange> partitions) {
   }
 
   /**
-   * Plans the read of {@code topic} for {@code range} with the given warm-up, asking the consumer
-   * (which must not be assigned yet).
+   * Plans the read of {@code topic} for {@code range} with the given warm-up, asking the consumer,
+   * which it assigns to every partition of the topic (the reader keeps that assignment).
    *
    * @throws ReplayException when the topic does not exist
    */
@@ -48,6 +48,9 @@ public record ReadPlan(String topic, List<PartitionRange> partitions) {
     infos.stream()
         .sorted(Comparator.comparingInt(PartitionInfo::partition))
         .forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
+    // Offsets are asked for assigned partitions: a read_committed consumer otherwise warns that it
+    // cannot keep the last stable offsets it receives.
+    consumer.assign(tps);
     Map<TopicPartition, Long> end = consumer.endOffsets(tps, timeout);
     Map<TopicPartition, Long> fromOffsets = offsetsAt(consumer, tps, range.from(), end, timeout);
     Map<TopicPartition, Long> toOffsets = offsetsAt(consumer, tps, range.to(), end, timeout);

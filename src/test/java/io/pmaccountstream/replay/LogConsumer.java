@@ -27,6 +27,7 @@ class LogConsumer extends MockConsumer<byte[], byte[]> {
   final String topic;
   private final Map<Integer, List<ConsumerRecord<byte[], byte[]>>> log = new HashMap<>();
   private final int pollSize;
+  private boolean feeding;
   final List<Integer> pollsByPartitionCount = new ArrayList<>();
 
   LogConsumer(String topic, int partitions, int pollSize) {
@@ -69,7 +70,10 @@ class LogConsumer extends MockConsumer<byte[], byte[]> {
   @Override
   public synchronized void assign(Collection<TopicPartition> partitions) {
     super.assign(partitions);
-    scheduleFeed();
+    if (!feeding) {
+      feeding = true;
+      scheduleFeed();
+    }
   }
 
   private void scheduleFeed() {
