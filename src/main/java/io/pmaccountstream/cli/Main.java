@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       ConsumeCommand.class,
       PollCommand.class,
       DeriveCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      ReplayCommand.class,
+      ExportCommand.class
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,207 @@
+package io.pmaccountstream.cli;
+
+import io.pmaccountstream.config.ConfigException;
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.replay.EventSink;
+import io.pmaccountstream.replay.ReplayException;
+import io.pmaccountstream.replay.ReplayJob;
+import io.pmaccountstream.replay.TimeRange;
+import io.pmaccountstream.replay.TopicEventSink;
+import io.pmaccountstream.replay.WarmUp;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code replay}: history through the derivation, with the live or a what-if configuration. */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replay snapshot history of a time range through the derivation (the live topology's code)"
+          + " and write the status-transition and uniMMR level events to a file or to prefixed"
+          + " topics, optionally with a breach summary per account and level.",
+      "State before --from is rebuilt from earlier history (--warm-up), so the first events are"
+          + " not spurious. With the live configuration and --warm-up all the events equal the"
+          + " live ones (same event ids and values). See docs/backtesting.md."
+    })
+final class ReplayCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+  @Mixin ConfigOptions config;
+
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "TIME",
+      description = "Start of the range (inclusive): 2026-11-24T10:00:00Z, 2026-11-24, -2h, now.")
+  String from;
+
+  @Option(
+      names = "--to",
+      defaultValue = "now",
+      paramLabel = "TIME",
+      description =
+          "End of the range (exclusive), same forms as --from. Default: ${DEFAULT-VALUE}.")
+  String to;
+
+  @Option(
+      names = "--accounts",
+      split = ",",
+      paramLabel = "ID",
+      description = "Only these accounts (comma-separated). Default: all.")
+  List<String> accounts = List.of();
+
+  @Option(
+      names = "--levels",
+      paramLabel = "L1,L2",
+      description = "What-if uniMMR levels, e.g. 1.3,1.1 (overrides derive.levels).")
+  String levels;
+
+  @Option(
+      names = "--hysteresis",
+      paramLabel = "H",
+      description = "What-if recovery hysteresis, e.g. 0.01 (overrides derive.hysteresis).")
+  String hysteresis;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "all",
+      paramLabel = "all|DURATION",
+      description =
+          "History before --from that rebuilds state: all (from the topic's beginning, exact"
+              + " fidelity) or a duration such as 7d (faster; the first events may differ)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String warmUp;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "Write events to FILE: .jsonl/.json (JSON lines) or .avro (two container files,"
+              + " <base>.status-transitions.avro and <base>.low-unimmr.avro).")
+  Path out;
+
+  @Option(
+      names = "--out-topic",
+      paramLabel = "PREFIX",
+      description =
+          "Produce events to PREFIX + the live topic names (never the live topics themselves).")
+  String outTopic;
+
+  @Option(
+      names = "--summary",
+      description = "Print breaches, time below each level and transitions per account.")
+  boolean summary;
+
+  @Option(
+      names = "--summary-out",
+      paramLabel = "FILE",
+      description = "Also write the summary to FILE (.csv or .json).")
+  Path summaryOut;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress lines on stderr.")
+  boolean quiet;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL.")
+  String schemaRegistryUrl;
+
+  @Override
+  public Integer call() {
+    ReplayJob.Settings settings;
+    try {
+      settings = read(Clock.systemUTC());
+    } catch (ConfigException e) {
+      return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
+    }
+    try {
+      new ReplayJob(
+              settings, Clock.systemUTC(), spec.commandLine().getOut(), spec.commandLine().getErr())
+          .run();
+      return 0;
+    } catch (ReplayException | KafkaException e) {
+      spec.commandLine().getErr().println("replay failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** Every setting, validated together: all problems are reported at once. */
+  ReplayJob.Settings read(Clock clock) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    flags.put(DerivationConfig.LEVELS.name(), levels);
+    flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
+    ConfigReader reader = new ConfigReader(config.settings(flags));
+    KafkaConnection connection = KafkaConnection.from(reader);
+    Topics topics = Topics.from(reader);
+    DerivationConfig derivation = DerivationConfig.from(reader);
+    TimeRange range = HistoryArguments.range(reader, from, to, clock);
+    WarmUp warmUpSetting = HistoryArguments.warmUp(reader, warmUp);
+    ReplayJob.Output output = output(reader, topics);
+    if (summaryOut != null) {
+      String name = summaryOut.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (!name.endsWith(".csv") && !name.endsWith(".json")) {
+        reader.problem("--summary-out " + summaryOut + ": the extension must be .csv or .json");
+      }
+    }
+    reader.throwIfProblems();
+    return new ReplayJob.Settings(
+        connection,
+        topics,
+        derivation,
+        range,
+        warmUpSetting,
+        HistoryArguments.accounts(accounts),
+        output,
+        summary,
+        Optional.ofNullable(summaryOut),
+        quiet);
+  }
+
+  private ReplayJob.Output output(ConfigReader reader, Topics topics) {
+    if (out != null && outTopic != null) {
+      reader.problem("give either --out FILE or --out-topic PREFIX, not both");
+      return null;
+    }
+    if (out != null) {
+      if (!EventSink.supportsFile(out)) {
+        reader.problem("--out " + out + ": the extension must be .jsonl, .json or .avro");
+      }
+      return new ReplayJob.Output.ToFile(out);
+    }
+    if (outTopic != null) {
+      try {
+        if (topics != null) {
+          TopicEventSink.prefixed(topics, outTopic);
+        }
+      } catch (IllegalArgumentException e) {
+        reader.problem(e.getMessage());
+      }
+      return new ReplayJob.Output.ToTopics(outTopic);
+    }
+    if (!summary && summaryOut == null) {
+      reader.problem(
+          "nothing to write: give --out FILE, --out-topic PREFIX, --summary or --summary-out");
+    }
+    return new ReplayJob.Output.Nowhere();
+  }
+}

@@ -1,0 +1,92 @@
+package io.pmaccountstream.replay;
+
+import io.pmaccountstream.publish.KafkaConnection;
+import io.pmaccountstream.publish.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * {@code pm-account-stream export}: the raw snapshots of a range, as the topic holds them (stale
+ * and out-of-order ones included, no derivation), to an Avro container or CSV file for notebooks.
+ */
+public final class ExportJob {
+
+  /**
+   * Everything an export needs, validated.
+   *
+   * @param connection Kafka and the schema registry
+   * @param topics the topic names (the snapshot topic is read)
+   * @param range the requested range
+   * @param accounts the accounts to export
+   * @param out the .avro or .csv file
+   * @param quiet no progress lines
+   */
+  public record Settings(
+      KafkaConnection connection,
+      Topics topics,
+      TimeRange range,
+      AccountFilter accounts,
+      Path out,
+      boolean quiet) {
+
+    public Settings {
+      Objects.requireNonNull(connection, "connection");
+      Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(range, "range");
+      Objects.requireNonNull(accounts, "accounts");
+      Objects.requireNonNull(out, "out");
+    }
+  }
+
+  private final Settings settings;
+  private final Clock clock;
+  private final PrintWriter err;
+
+  public ExportJob(Settings settings, Clock clock, PrintWriter err) {
+    this.settings = settings;
+    this.clock = clock;
+    this.err = err;
+  }
+
+  /** Exports the range; throws {@link ReplayException} if it cannot. */
+  public ReplayReport run() {
+    long started = clock.millis();
+    try (KafkaHistory history =
+        KafkaHistory.open(
+            settings.connection(),
+            settings.topics().snapshots(),
+            settings.range(),
+            WarmUp.none(),
+            clock)) {
+      ReadPlan plan = history.plan();
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "export: %s %s on %d partitions: %,d offsets, %s",
+              plan.topic(),
+              settings.range(),
+              plan.partitions().size(),
+              plan.rangeOffsets(),
+              settings.accounts()));
+      ProgressReporter progress =
+          settings.quiet()
+              ? ProgressReporter.silent()
+              : new ProgressReporter(
+                  "export", err, clock, ProgressReporter.INTERVAL, plan.totalOffsets());
+      SnapshotSink sink = SnapshotSink.forFile(settings.out());
+      ReplayReport report;
+      try (sink) {
+        report =
+            new Exporter(history.reader(), history.decoder(), settings.accounts(), sink, progress)
+                .run();
+      }
+      ReportPrinter.printExport(
+          err, report, sink.destinations(), Duration.ofMillis(clock.millis() - started));
+      return report;
+    }
+  }
+}
