@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * A separate JVM on the benchmark's own classpath: Kafka's tools, the derive app and the poller run
  * in their own process so that their CPU, heap and JIT are theirs alone. Standard output is kept
  * (and may be watched line by line); standard error goes to a log file. A child still running when
- * the benchmark JVM exits is killed.
+ * the benchmark JVM exits is killed. To profile one, pass JVM options by its name, e.g. {@code
+ * BENCH_JAVA_OPTS='-Dbench.child.derive-1t.jvmOptions=-XX:StartFlightRecording=filename=d.jfr'}.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -72,6 +73,10 @@ final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
     command.addAll(jvmOptions);
+    String extra = System.getProperty("bench.child." + name + ".jvmOptions", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.add(mainClass);
     command.addAll(args);
     java.nio.file.Files.createDirectories(logDir);

@@ -29,8 +29,13 @@ final class SerdeSection implements Section {
     Collection<RunResult> results = Jmh.run(context.scale(), SerdeBenchmark.class, true, context);
     figures(report, results, "encode", "encode, ConfluentAvroSerializer");
     figures(report, results, "decode", "decode, ConfluentAvroDeserializer");
-    figures(report, results, "avroOnlyEncode", "encode, Avro binary only (reference)");
-    figures(report, results, "avroOnlyDecode", "decode, Avro binary only (reference)");
+    figures(
+        report,
+        results,
+        "avroOnlyEncode",
+        "encode, plain Avro into a ByteArrayOutputStream (reference)");
+    figures(
+        report, results, "avroOnlyDecode", "decode, plain Avro with a reused decoder (reference)");
   }
 
   private static void figures(
