@@ -63,10 +63,13 @@ public final class PollScheduler implements AutoCloseable {
       long phase = intervalNanos * i / n;
       AtomicInteger tick = new AtomicInteger();
       active.add(account);
+      // Delays count from `start`, not from this registration: a long account list must not shift
+      // every plan.
+      long initialDelay = Math.max(0, start + phase - System.nanoTime());
       ScheduledFuture<?> schedule =
           ticker.scheduleAtFixedRate(
               () -> onTick(account, start + phase + tick.getAndIncrement() * intervalNanos, poll),
-              phase,
+              initialDelay,
               intervalNanos,
               TimeUnit.NANOSECONDS);
       schedules.put(account, schedule);

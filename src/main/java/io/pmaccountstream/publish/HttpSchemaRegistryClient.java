@@ -127,7 +127,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     String action = "register a schema under subject '" + subject + "'";
     Answer answer =
         call(action, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-    int id = expectOk(RegistryErrors.Call.REGISTER, action, answer).path("id").asInt(-1);
+    int id;
+    try {
+      id = expectOk(RegistryErrors.Call.REGISTER, action, answer).path("id").asInt(-1);
+    } catch (SchemaRegistryException rejected) {
+      return registeredMeanwhile(subject, schema, rejected);
+    }
     if (id < 0) {
       throw SchemaRegistryException.malformed(
           action,
@@ -140,6 +145,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     schemas.putIfAbsent(id, schema);
     log.info("Schema {} is id {} under subject {}", schema.getFullName(), id, subject);
     return id;
+  }
+
+  /**
+   * Two clients registering the same new schema under a new subject at once (two stream threads,
+   * two pods): Apicurio may answer the second with 409 although the schema is now there. If a
+   * lookup finds it, that is its id; any other rejection stands.
+   */
+  private int registeredMeanwhile(String subject, Schema schema, SchemaRegistryException rejected) {
+    if (rejected.reason() != SchemaRegistryException.Reason.INCOMPATIBLE_SCHEMA) {
+      throw rejected;
+    }
+    try {
+      int id = lookup(subject, schema);
+      log.info(
+          "Schema {} was registered meanwhile under subject {} as id {}",
+          schema.getFullName(),
+          subject,
+          id);
+      return id;
+    } catch (SchemaRegistryException notThere) {
+      throw rejected;
+    }
   }
 
   @Override

@@ -226,6 +226,26 @@ class HttpSchemaRegistryClientTest {
             .withHeader("Authorization", equalTo("Basic Ym9iOnMzY3IzdC1QYTU1")));
   }
 
+  @Test
+  void acceptsASchemaThatAConcurrentClientRegisteredWhenTheRegistryAnswers409() {
+    wireMock.stubFor(
+        post(urlEqualTo(VERSIONS))
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"error_code\":0,\"message\":\"incompatible\"}")));
+    wireMock.stubFor(
+        post(urlEqualTo(VERSIONS.substring(0, VERSIONS.lastIndexOf("/versions"))))
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"subject\":\"s\",\"version\":1,\"id\":7,\"schema\":\"{}\"}")));
+
+    assertThat(client.register(SUBJECT, SCHEMA)).isEqualTo(7);
+  }
+
   @ParameterizedTest(name = "HTTP {0} error_code {1} -> {2}")
   @CsvSource({
     "409, 409, INCOMPATIBLE_SCHEMA", // Confluent
