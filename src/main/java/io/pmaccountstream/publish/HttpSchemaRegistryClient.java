@@ -129,20 +129,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         call(action, "POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     int id;
     try {
-      id = expectOk(RegistryErrors.Call.REGISTER, action, answer).path("id").asInt(-1);
+      id = idIn(RegistryErrors.Call.REGISTER, action, answer);
     } catch (SchemaRegistryException rejected) {
       return registeredMeanwhile(subject, schema, rejected);
     }
-    if (id < 0) {
-      throw SchemaRegistryException.malformed(
-          action,
-          answer.url(),
-          answer.status(),
-          "no \"id\" in " + abbreviate(answer.rawBody()),
-          null);
-    }
-    ids.putIfAbsent(key, id);
-    schemas.putIfAbsent(id, schema);
+    remember(key, id, schema);
     log.info("Schema {} is id {} under subject {}", schema.getFullName(), id, subject);
     return id;
   }
@@ -178,7 +169,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
     String action = "look up a schema under subject '" + subject + "'";
     Answer answer = call(action, "POST", "/subjects/" + encode(subject), schemaBody(schema));
-    int id = expectOk(RegistryErrors.Call.LOOKUP, action, answer).path("id").asInt(-1);
+    int id = idIn(RegistryErrors.Call.LOOKUP, action, answer);
+    remember(key, id, schema);
+    return id;
+  }
+
+  /** The {@code id} of a successful register or lookup answer. */
+  private int idIn(RegistryErrors.Call call, String action, Answer answer) {
+    int id = expectOk(call, action, answer).path("id").asInt(-1);
     if (id < 0) {
       throw SchemaRegistryException.malformed(
           action,
@@ -187,9 +185,12 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
           "no \"id\" in " + abbreviate(answer.rawBody()),
           null);
     }
+    return id;
+  }
+
+  private void remember(SubjectSchema key, int id, Schema schema) {
     ids.putIfAbsent(key, id);
     schemas.putIfAbsent(id, schema);
-    return id;
   }
 
   @Override
