@@ -1,8 +1,8 @@
 package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.derivation.Deriver;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -79,7 +79,7 @@ final class SnapshotStream {
 
   private static boolean keyIsAccountId(byte[] key, AccountSnapshot snapshot) {
     return key != null
-        && Arrays.equals(key, snapshot.getAccountId().getBytes(StandardCharsets.UTF_8));
+        && Deriver.isKeyedByItsAccount(new String(key, StandardCharsets.UTF_8), snapshot);
   }
 
   long recordsRead() {

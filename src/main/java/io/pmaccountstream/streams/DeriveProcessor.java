@@ -45,7 +45,7 @@ final class DeriveProcessor implements Processor<String, AccountSnapshot, String
   public void process(Record<String, AccountSnapshot> record) {
     String accountId = record.key();
     AccountSnapshot snapshot = record.value();
-    if (snapshot == null || accountId == null || !accountId.equals(snapshot.getAccountId())) {
+    if (!Deriver.isKeyedByItsAccount(accountId, snapshot)) {
       skip(record);
       return;
     }
