@@ -7,7 +7,12 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The direction of imports, as ../STYLE.md draws the pipeline. */
+/**
+ * The direction of imports, read as the pipeline: {@code config} → {@code binance} → {@code poller}
+ * (with its publishers) → {@code serde} / {@code kafka} → {@code streams} → {@code replay}, with
+ * {@code derivation} as plain Java that both the Streams processor and replay call, and {@code cli}
+ * wiring everything.
+ */
 @AnalyzeClasses(
     packages = "io.pmaccountstream",
     importOptions = ImportOption.DoNotIncludeTests.class)
@@ -16,7 +21,7 @@ class ArchitectureTest {
   private static final String ROOT = "io.pmaccountstream.";
 
   @ArchTest
-  static final ArchRule binanceKnowsNothingOfKafka =
+  static final ArchRule binanceKnowsNoKafka =
       noClasses()
           .that()
           .resideInAPackage(ROOT + "binance..")
@@ -26,8 +31,10 @@ class ArchitectureTest {
               "org.apache.kafka..",
               "org.apache.avro..",
               ROOT + "avro..",
+              ROOT + "kafka..",
+              ROOT + "serde..",
               ROOT + "poller..",
-              ROOT + "publish..",
+              ROOT + "derivation..",
               ROOT + "streams..",
               ROOT + "replay..",
               ROOT + "simulator..");
@@ -42,15 +49,54 @@ class ArchitectureTest {
           .resideInAnyPackage(
               "org.apache.kafka..",
               "org.apache.hc..",
+              "org.apache.avro..",
               ROOT + "binance..",
+              ROOT + "kafka..",
+              ROOT + "serde..",
               ROOT + "poller..",
-              ROOT + "publish..",
+              ROOT + "derivation..",
               ROOT + "streams..",
               ROOT + "replay..",
-              ROOT + "simulator..");
+              ROOT + "simulator..",
+              ROOT + "ops..");
 
   @ArchTest
-  static final ArchRule derivationIsPlainJava =
+  static final ArchRule kafkaConnectionSettingsAreOnlyConfiguration =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "kafka..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.apache.hc..",
+              "org.apache.avro..",
+              ROOT + "binance..",
+              ROOT + "serde..",
+              ROOT + "poller..",
+              ROOT + "derivation..",
+              ROOT + "streams..",
+              ROOT + "replay..",
+              ROOT + "simulator..",
+              ROOT + "ops..");
+
+  @ArchTest
+  static final ArchRule serdeKnowsNoHttpToBinance =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "serde..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              ROOT + "binance..",
+              ROOT + "poller..",
+              ROOT + "derivation..",
+              ROOT + "streams..",
+              ROOT + "replay..",
+              ROOT + "simulator..",
+              ROOT + "ops..");
+
+  @ArchTest
+  static final ArchRule derivationKnowsNoKafkaStreams =
       noClasses()
           .that()
           .resideInAPackage(ROOT + "derivation..")
@@ -60,20 +106,31 @@ class ArchitectureTest {
               "org.apache.kafka..",
               "org.apache.hc..",
               ROOT + "binance..",
+              ROOT + "kafka..",
+              ROOT + "serde..",
               ROOT + "poller..",
-              ROOT + "publish..",
               ROOT + "streams..",
-              ROOT + "replay..");
+              ROOT + "replay..",
+              ROOT + "simulator..");
 
   @ArchTest
-  static final ArchRule streamsKnowsNothingOfHttp =
+  static final ArchRule streamsKnowsNoHttpToBinance =
       noClasses()
           .that()
           .resideInAPackage(ROOT + "streams..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "org.apache.hc..", ROOT + "binance..", ROOT + "poller..", ROOT + "simulator..");
+              ROOT + "binance..", ROOT + "poller..", ROOT + "replay..", ROOT + "simulator..");
+
+  @ArchTest
+  static final ArchRule replayKnowsNoHttpToBinance =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "replay..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ROOT + "binance..", ROOT + "poller..", ROOT + "simulator..");
 
   @ArchTest
   static final ArchRule simulatorIsIndependentOfOurClient =
@@ -84,10 +141,21 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               ROOT + "binance..",
+              ROOT + "kafka..",
+              ROOT + "serde..",
               ROOT + "poller..",
-              ROOT + "publish..",
+              ROOT + "derivation..",
               ROOT + "streams..",
               ROOT + "replay..");
+
+  @ArchTest
+  static final ArchRule pollerDoesNotReachDownstream =
+      noClasses()
+          .that()
+          .resideInAnyPackage(ROOT + "binance..", ROOT + "poller..", ROOT + "serde..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(ROOT + "streams..", ROOT + "replay..", ROOT + "derivation..");
 
   @ArchTest
   static final ArchRule nothingImportsCli =
@@ -97,13 +165,4 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage(ROOT + "cli..");
-
-  @ArchTest
-  static final ArchRule pollerDoesNotReachDownstream =
-      noClasses()
-          .that()
-          .resideInAnyPackage(ROOT + "binance..", ROOT + "poller..", ROOT + "publish..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(ROOT + "streams..", ROOT + "replay..");
 }

@@ -1,6 +1,6 @@
 package io.pmaccountstream.bench;
 
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.publish.ConfluentAvroSerializer;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.publish.ConfluentAvroDeserializer;
-import io.pmaccountstream.publish.ConfluentAvroSerializer;
+import io.pmaccountstream.serde.ConfluentAvroDeserializer;
+import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

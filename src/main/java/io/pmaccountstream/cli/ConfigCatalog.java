@@ -2,10 +2,10 @@ package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.ops.LogFormat;
 import io.pmaccountstream.ops.OpsConfig;
-import io.pmaccountstream.publish.KafkaConnection;
-import io.pmaccountstream.publish.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.publish.KafkaConnection;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.ExportJob;
 import io.pmaccountstream.replay.ReplayException;
 import io.pmaccountstream.replay.TimeRange;

@@ -1,7 +1,7 @@
 package io.pmaccountstream.replay;
 
-import io.pmaccountstream.publish.KafkaConnection;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

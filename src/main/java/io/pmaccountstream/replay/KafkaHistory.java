@@ -1,8 +1,8 @@
 package io.pmaccountstream.replay;
 
-import io.pmaccountstream.publish.HttpSchemaRegistryClient;
-import io.pmaccountstream.publish.KafkaConnection;
-import io.pmaccountstream.publish.SchemaRegistryClient;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.serde.HttpSchemaRegistryClient;
+import io.pmaccountstream.serde.SchemaRegistryClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

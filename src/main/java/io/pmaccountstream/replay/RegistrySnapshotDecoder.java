@@ -1,10 +1,10 @@
 package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.publish.ConfluentAvroDeserializer;
-import io.pmaccountstream.publish.ConfluentWireFormat;
-import io.pmaccountstream.publish.SchemaRegistryClient;
-import io.pmaccountstream.publish.SchemaRegistryException;
+import io.pmaccountstream.serde.ConfluentAvroDeserializer;
+import io.pmaccountstream.serde.ConfluentWireFormat;
+import io.pmaccountstream.serde.SchemaRegistryClient;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**

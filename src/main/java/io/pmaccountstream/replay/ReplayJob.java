@@ -2,9 +2,9 @@ package io.pmaccountstream.replay;
 
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
-import io.pmaccountstream.publish.ConfluentAvroSerializer;
-import io.pmaccountstream.publish.KafkaConnection;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;

@@ -3,7 +3,7 @@ package io.pmaccountstream.streams;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 
 /**
  * The one place that pairs each topic of the derivation with its key and value serdes; the

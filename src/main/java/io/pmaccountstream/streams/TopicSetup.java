@@ -1,6 +1,6 @@
 package io.pmaccountstream.streams;
 
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

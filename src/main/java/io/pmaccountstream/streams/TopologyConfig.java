@@ -3,7 +3,7 @@ package io.pmaccountstream.streams;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.pmaccountstream.streams;
 
-import io.pmaccountstream.publish.SchemaRegistryException;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
-import io.pmaccountstream.publish.ConfluentAvroSerializer;
-import io.pmaccountstream.publish.HttpSchemaRegistryClient;
-import io.pmaccountstream.publish.SchemaRegistryClientConfig;
+import io.pmaccountstream.serde.ConfluentAvroSerializer;
+import io.pmaccountstream.serde.HttpSchemaRegistryClient;
+import io.pmaccountstream.serde.SchemaRegistryClientConfig;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
 import io.pmaccountstream.testing.SchemaRegistryExtension;
 import java.io.PrintWriter;

@@ -14,8 +14,6 @@ import io.pmaccountstream.binance.HmacSha256Signer;
 import io.pmaccountstream.binance.PmAccountStatus;
 import io.pmaccountstream.binance.ResponseMeta;
 import io.pmaccountstream.config.Secret;
-import io.pmaccountstream.publish.DeadLetterPublisher;
-import io.pmaccountstream.publish.SnapshotPublisher;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

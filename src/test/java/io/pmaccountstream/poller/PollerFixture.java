@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.publish.ConfluentAvroDeserializer;
+import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import java.io.IOException;
 import java.nio.file.Path;

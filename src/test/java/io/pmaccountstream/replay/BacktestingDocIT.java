@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.HistoryFixture.CliRun;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
 import io.pmaccountstream.testing.SchemaRegistryExtension;

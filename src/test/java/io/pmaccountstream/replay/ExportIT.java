@@ -4,7 +4,7 @@ import static io.pmaccountstream.replay.HistoryFixture.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.HistoryFixture.CliRun;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
 import io.pmaccountstream.testing.SchemaRegistryExtension;

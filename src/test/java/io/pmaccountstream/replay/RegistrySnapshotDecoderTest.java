@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
-import io.pmaccountstream.publish.ConfluentAvroSerializer;
+import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

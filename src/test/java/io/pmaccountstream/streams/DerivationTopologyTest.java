@@ -13,7 +13,7 @@ import io.pmaccountstream.avro.LevelEventKind;
 import io.pmaccountstream.avro.TransitionDirection;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.math.BigDecimal;

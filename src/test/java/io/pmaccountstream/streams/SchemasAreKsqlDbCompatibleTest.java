@@ -2,7 +2,7 @@ package io.pmaccountstream.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

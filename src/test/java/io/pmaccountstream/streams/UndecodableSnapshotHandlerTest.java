@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
-import io.pmaccountstream.publish.SchemaRegistryClient;
-import io.pmaccountstream.publish.SchemaRegistryException;
-import io.pmaccountstream.publish.Topics;
+import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.serde.SchemaRegistryClient;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.net.ConnectException;

@@ -1,8 +1,8 @@
 package io.pmaccountstream.testing;
 
-import io.pmaccountstream.publish.SchemaRegistryClient;
-import io.pmaccountstream.publish.SchemaRegistryException;
-import io.pmaccountstream.publish.SchemaRegistryException.Reason;
+import io.pmaccountstream.serde.SchemaRegistryClient;
+import io.pmaccountstream.serde.SchemaRegistryException;
+import io.pmaccountstream.serde.SchemaRegistryException.Reason;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.HashMap;

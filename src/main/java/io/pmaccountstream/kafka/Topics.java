@@ -1,0 +1,72 @@
+package io.pmaccountstream.kafka;
+
+import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.ConfigReader;
+import java.util.List;
+
+/**
+ * The topic names of the pipeline, in one place; every component reads them from here so that the
+ * poller, the derivation, replay and the manifests agree.
+ */
+public record Topics(
+    String snapshots,
+    String statusTransitions,
+    String lowUniMmr,
+    String latest,
+    String deadLetter) {
+
+  private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
+
+  public static final ConfigField<String> SNAPSHOTS =
+      ConfigField.string("topic.snapshots", "Account snapshots published by the poller")
+          .withDefault("pm.account.snapshots")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+  public static final ConfigField<String> STATUS_TRANSITIONS =
+      ConfigField.string("topic.status.transitions", "Derived status transitions")
+          .withDefault("pm.account.status-transitions")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+  public static final ConfigField<String> LOW_UNIMMR =
+      ConfigField.string("topic.low.unimmr", "Derived uniMMR level events")
+          .withDefault("pm.account.low-unimmr")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+  public static final ConfigField<String> LATEST =
+      ConfigField.string("topic.latest", "Compacted latest accepted snapshot per account")
+          .withDefault("pm.account.latest")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+  public static final ConfigField<String> DEAD_LETTER =
+      ConfigField.string("topic.dlq", "Dead-letter topic for bad payloads and fatal account errors")
+          .withDefault("pm.account.dlq")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+
+  public static Topics defaults() {
+    return new Topics(
+        SNAPSHOTS.defaultValue().orElseThrow(),
+        STATUS_TRANSITIONS.defaultValue().orElseThrow(),
+        LOW_UNIMMR.defaultValue().orElseThrow(),
+        LATEST.defaultValue().orElseThrow(),
+        DEAD_LETTER.defaultValue().orElseThrow());
+  }
+
+  public static Topics from(ConfigReader reader) {
+    return new Topics(
+        reader.get(SNAPSHOTS),
+        reader.get(STATUS_TRANSITIONS),
+        reader.get(LOW_UNIMMR),
+        reader.get(LATEST),
+        reader.get(DEAD_LETTER));
+  }
+
+  public static List<ConfigField<?>> fields() {
+    return List.of(SNAPSHOTS, STATUS_TRANSITIONS, LOW_UNIMMR, LATEST, DEAD_LETTER);
+  }
+
+  /** The same topics with a prefix, for replays that must never touch the live topics. */
+  public Topics withPrefix(String prefix) {
+    return new Topics(
+        prefix + snapshots,
+        prefix + statusTransitions,
+        prefix + lowUniMmr,
+        prefix + latest,
+        prefix + deadLetter);
+  }
+}
