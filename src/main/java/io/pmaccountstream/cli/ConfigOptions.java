@@ -1,17 +1,26 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigException;
+import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * Options every long-running command shares: a properties file, and {@code --set key=value} for any
- * key. Precedence, lowest first: the file, environment variables ({@code PMAS_KEY_NAME}), flags.
+ * Options every command that reads configuration shares: a properties file, and {@code --set
+ * key=value} for any key. Precedence, lowest first: the file, environment variables ({@code
+ * PMAS_KEY_NAME}), {@code --set}, the command's own flags.
+ *
+ * <p>Configuration problems are reported one way for every command: {@link #read} throws one {@link
+ * ConfigException} listing them all, and {@link Main}'s handler prints it ({@link #report}) and
+ * exits with {@value #EXIT_CONFIG}.
  */
 final class ConfigOptions {
 
@@ -29,8 +38,13 @@ final class ConfigOptions {
       description = "Sets any configuration key; wins over the file and the environment.")
   Map<String, String> set = new HashMap<>();
 
-  /** Settings from the file, the process environment and these flags plus the command's own. */
+  /** Settings from the file, the process environment, {@code --set} and the command's flags. */
   Settings settings(Map<String, String> commandFlags) {
+    return settings(System.getenv(), commandFlags);
+  }
+
+  /** As {@link #settings(Map)} with the given environment (tests). */
+  Settings settings(Map<String, String> environment, Map<String, String> commandFlags) {
     Map<String, String> flags = new HashMap<>(set);
     commandFlags.forEach(
         (k, v) -> {
@@ -38,10 +52,35 @@ final class ConfigOptions {
             flags.put(k, v);
           }
         });
-    return Settings.load(Optional.ofNullable(configFile), System.getenv(), flags);
+    return Settings.load(Optional.ofNullable(configFile), environment, flags);
   }
 
-  static int reportConfigProblems(ConfigException e, PrintWriter err) {
+  /** {@link #read(Settings, Function)} from {@link #settings(Map) these settings}. */
+  <T> T read(Map<String, String> commandFlags, Function<ConfigReader, T> components) {
+    return read(settings(commandFlags), components);
+  }
+
+  /**
+   * Reads a command's components from {@code settings}: a fully validated value, or a {@link
+   * ConfigException} with every problem the components (and the command's own checks, recorded with
+   * {@link ConfigReader#problem}) found.
+   */
+  static <T> T read(Settings settings, Function<ConfigReader, T> components) {
+    ConfigReader reader = new ConfigReader(settings);
+    try {
+      T value = components.apply(reader);
+      reader.throwIfProblems();
+      return value;
+    } catch (ConfigException e) {
+      // a component that checked its own part already threw the reader's problems: list once
+      List<String> all = new ArrayList<>(reader.problems());
+      e.problems().stream().filter(p -> !all.contains(p)).forEach(all::add);
+      throw new ConfigException(all);
+    }
+  }
+
+  /** Prints every problem; the exit code of a configuration error. */
+  static int report(ConfigException e, PrintWriter err) {
     err.println(e.getMessage());
     err.flush();
     return EXIT_CONFIG;

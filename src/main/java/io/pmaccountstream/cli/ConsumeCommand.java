@@ -1,14 +1,9 @@
 package io.pmaccountstream.cli;
 
-import io.pmaccountstream.config.ConfigException;
-import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,48 +51,19 @@ public final class ConsumeCommand implements Callable<Integer> {
       description = "Stop after this long without a new record (500ms, 10s, 2m).")
   String timeout;
 
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT,...",
-      description = "Kafka bootstrap servers (bootstrap.servers).")
-  String bootstrapServers;
+  @Mixin ConfigOptions config;
+  @Mixin ConnectionOptions connectionOptions;
 
-  @Option(
-      names = "--schema-registry-url",
-      paramLabel = "URL",
-      description = "Confluent-API schema registry URL (schema.registry.url).")
-  String schemaRegistryUrl;
-
-  @Option(
-      names = {"-c", "--config"},
-      paramLabel = "FILE",
-      description = "Properties file; environment variables PMAS_* and flags win over it.")
-  Path configFile;
+  /** Every setting of {@code consume}, validated together. */
+  record Wiring(KafkaConnection connection, Optional<Duration> idleTimeout) {}
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (max != null && max <= 0) {
-      err.println("--max must be a positive number of records");
-      return 2;
-    }
-    KafkaConnection connection;
-    Optional<Duration> idleTimeout;
-    try {
-      Map<String, String> flags = new HashMap<>();
-      flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-      flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-      flags.put(ConsoleConsumer.IDLE_TIMEOUT.name(), timeout);
-      ConfigReader reader =
-          new ConfigReader(Settings.load(Optional.ofNullable(configFile), System.getenv(), flags));
-      connection = KafkaConnection.from(reader);
-      idleTimeout = reader.read(ConsoleConsumer.IDLE_TIMEOUT);
-      reader.throwIfProblems();
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      return 2;
-    }
+    Wiring wiring = read();
+    KafkaConnection connection = wiring.connection();
+    Optional<Duration> idleTimeout = wiring.idleTimeout();
     CountDownLatch closed = new CountDownLatch(1);
     try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(connection);
         KafkaConsumer<byte[], byte[]> consumer =
@@ -123,6 +90,20 @@ public final class ConsumeCommand implements Callable<Integer> {
     } finally {
       closed.countDown();
     }
+  }
+
+  Wiring read() {
+    Map<String, String> flags = connectionOptions.flags();
+    flags.put(ConsoleConsumer.IDLE_TIMEOUT.name(), timeout);
+    return config.read(
+        flags,
+        reader -> {
+          if (max != null && max <= 0) {
+            reader.problem("--max must be a positive number of records");
+          }
+          return new Wiring(
+              KafkaConnection.from(reader), reader.read(ConsoleConsumer.IDLE_TIMEOUT));
+        });
   }
 
   /** Shutdown hook: wakes the consumer and lets it close before the JVM halts. */

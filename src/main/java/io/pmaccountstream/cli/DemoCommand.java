@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigException;
-import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
@@ -33,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,11 +59,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url", required = true, description = "Schema registry URL.")
-  String schemaRegistryUrl;
+  @Mixin ConnectionOptions connection;
 
   @Option(
       names = "--duration",
@@ -97,12 +94,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Duration runFor;
-    try {
-      runFor = parseDuration(duration);
-    } catch (ConfigException e) {
-      return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
-    }
+    Duration runFor = runFor();
     Path work = Files.createTempDirectory("pm-account-stream-demo");
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (BinancePmSimulator simulator =
@@ -116,17 +108,8 @@ final class DemoCommand implements Callable<Integer> {
       Path credentials = work.resolve("credentials.properties");
       simulator.writeCredentials(credentials);
       Settings settings = Settings.load(Optional.of(credentials), Map.of(), flags(simulator, work));
-      PollerApp.Settings pollerSettings;
-      DeriveApp.Settings deriveSettings;
-      try {
-        ConfigReader reader = new ConfigReader(settings);
-        pollerSettings = PollerApp.Settings.from(reader);
-        ConfigReader deriveReader = new ConfigReader(settings);
-        deriveSettings = DeriveApp.Settings.from(deriveReader);
-        deriveReader.throwIfProblems();
-      } catch (ConfigException e) {
-        return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
-      }
+      PollerApp.Settings pollerSettings = ConfigOptions.read(settings, PollerApp.Settings::from);
+      DeriveApp.Settings deriveSettings = ConfigOptions.read(settings, DeriveApp.Settings::from);
       Topics topics = pollerSettings.topics();
       out.printf(
           "Simulator %s: %d accounts (margin-call, liquidation) at %.0fx speed; polling every %s for %s%n",
@@ -255,10 +238,18 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --duration}, checked before anything starts. */
+  private Duration runFor() {
+    try {
+      return Durations.parsePositive(duration);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          List.of("--duration '" + duration + "' is not a valid duration: " + e.getMessage()));
+    }
+  }
+
   private Map<String, String> flags(BinancePmSimulator simulator, Path work) {
-    Map<String, String> flags = new HashMap<>();
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    Map<String, String> flags = connection.flags();
     flags.put("binance.base.url", simulator.baseUrl());
     flags.put("binance.time.url", simulator.baseUrl() + "/fapi/v1/time");
     flags.put("poll.interval", pollInterval);
@@ -325,17 +316,6 @@ final class DemoCommand implements Callable<Integer> {
 
   private static String plain(BigDecimal value) {
     return value == null ? "-" : value.stripTrailingZeros().toPlainString();
-  }
-
-  private static Duration parseDuration(String text) {
-    ConfigReader reader = new ConfigReader(Settings.ofFlags(Map.of("demo.duration", text)));
-    Duration d =
-        reader.get(
-            io.pmaccountstream.config.ConfigField.duration(
-                    "demo.duration", "how long the demo runs")
-                .validate(v -> !v.isNegative() && !v.isZero(), "positive"));
-    reader.throwIfProblems();
-    return d;
   }
 
   private static void deleteQuietly(Path dir) throws IOException {

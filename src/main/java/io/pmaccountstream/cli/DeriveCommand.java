@@ -1,23 +1,16 @@
 package io.pmaccountstream.cli;
 
-import io.pmaccountstream.config.ConfigException;
-import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
-import io.pmaccountstream.ops.OpsServer;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -42,18 +35,7 @@ public final class DeriveCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ConfigOptions config;
-
-  @Option(
-      names = "--bootstrap-servers",
-      paramLabel = "HOST:PORT,...",
-      description = "Kafka bootstrap servers (bootstrap.servers).")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry-url",
-      paramLabel = "URL",
-      description = "Confluent-API schema registry URL (schema.registry.url).")
-  String schemaRegistryUrl;
+  @Mixin ConnectionOptions connection;
 
   @Option(
       names = "--application-id",
@@ -78,7 +60,7 @@ public final class DeriveCommand implements Callable<Integer> {
   @Option(
       names = "--hysteresis",
       paramLabel = "H",
-      description = "Recovery hysteresis, 0.02 = 2 % (derive.hysteresis, default 0.02).")
+      description = "Recovery hysteresis, 0.02 = 2 %% (derive.hysteresis, default 0.02).")
   String hysteresis;
 
   @Option(
@@ -87,89 +69,80 @@ public final class DeriveCommand implements Callable<Integer> {
       description = "Transaction commit interval (derive.commit.interval, default 100ms).")
   String commitInterval;
 
+  /** Every setting of {@code derive}, validated together. */
+  record Wiring(OpsConfig ops, DeriveApp.Settings derive) {}
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
+    Wiring wiring = read();
     PrintWriter err = spec.commandLine().getErr();
-    DeriveApp.Settings settings;
-    OpsConfig opsConfig;
-    try {
-      ConfigReader reader = new ConfigReader(config.settings(flags()));
-      opsConfig = OpsConfig.from(reader);
-      settings = DeriveApp.Settings.from(reader);
-      reader.throwIfProblems();
-    } catch (ConfigException e) {
-      return ConfigOptions.reportConfigProblems(e, err);
-    }
-    try (Metrics metrics =
-            Metrics.prometheus("pm-account-stream-derive", Metrics.defaultInstance());
-        HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(settings.connection())) {
-      DeriveApp app = DeriveApp.create(settings, registry, metrics.registry());
-      try (OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), health(app))) {
-        return run(app, settings.derive(), err);
-      }
-    } catch (IOException e) {
-      err.println("derive failed: cannot open the ops endpoint: " + e.getMessage());
-      return 1;
-    }
+    return Service.run(
+        "derive", wiring.ops(), err, m -> new DeriveService(wiring.derive(), m, err));
   }
 
-  /** Ready while Kafka Streams is RUNNING; the JSON names the state otherwise. */
-  private static HealthChecks health(DeriveApp app) {
-    return new HealthChecks()
-        .register(
-            HealthCheck.named(
-                "kafka-streams",
-                () ->
-                    app.isRunning()
-                        ? HealthCheck.Result.up("RUNNING")
-                        : HealthCheck.Result.down("Kafka Streams state " + app.state())));
-  }
-
-  private static int run(DeriveApp app, DeriveConfig config, PrintWriter err) {
-    Thread hook = new Thread(() -> app.close(config.shutdownTimeout()), "derive-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      app.start();
-      KafkaStreams.State end = app.stopped().join();
-      if (end == KafkaStreams.State.ERROR) {
-        err.println("derive stopped: Kafka Streams is in ERROR (see the log for the cause)");
-        return 1;
-      }
-      return 0;
-    } catch (DeriveStartupException | KafkaException | SchemaRegistryException e) {
-      err.println("derive failed: " + e.getMessage());
-      return 1;
-    } finally {
-      removeHook(hook);
-      app.close(config.shutdownTimeout());
-    }
-  }
-
-  /** The command's own flags as configuration keys (null when not given). */
-  Map<String, String> flags() {
-    Map<String, String> flags = new HashMap<>();
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+  /** The settings {@link #call} runs with: the file, the environment and these flags. */
+  Wiring read() {
+    Map<String, String> flags = connection.flags();
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), stateDir);
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
-    return flags;
+    return config.read(
+        flags, reader -> new Wiring(OpsConfig.from(reader), DeriveApp.Settings.from(reader)));
   }
 
-  static DeriveApp.Settings read(Settings settings) {
-    ConfigReader reader = new ConfigReader(settings);
-    DeriveApp.Settings result = DeriveApp.Settings.from(reader);
-    reader.throwIfProblems();
-    return result;
-  }
+  /** The Kafka Streams app and its registry client; ready while Streams is RUNNING. */
+  private static final class DeriveService implements Service {
+    private final DeriveConfig config;
+    private final HttpSchemaRegistryClient registry;
+    private final DeriveApp app;
+    private final PrintWriter err;
 
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down and the hook is running: it closes the app
+    DeriveService(DeriveApp.Settings settings, Metrics metrics, PrintWriter err) {
+      this.config = settings.derive();
+      this.registry = HttpSchemaRegistryClient.from(settings.connection());
+      this.app = DeriveApp.create(settings, registry, metrics.registry());
+      this.err = err;
+    }
+
+    /** Ready while Kafka Streams is RUNNING; the JSON names the state otherwise. */
+    @Override
+    public HealthChecks health() {
+      return new HealthChecks()
+          .register(
+              HealthCheck.named(
+                  "kafka-streams",
+                  () ->
+                      app.isRunning()
+                          ? HealthCheck.Result.up("RUNNING")
+                          : HealthCheck.Result.down("Kafka Streams state " + app.state())));
+    }
+
+    @Override
+    public int run() {
+      try {
+        app.start();
+        KafkaStreams.State end = app.stopped().join();
+        if (end == KafkaStreams.State.ERROR) {
+          err.println("derive stopped: Kafka Streams is in ERROR (see the log for the cause)");
+          return 1;
+        }
+        return 0;
+      } catch (DeriveStartupException | KafkaException | SchemaRegistryException e) {
+        err.println("derive failed: " + e.getMessage());
+        return 1;
+      }
+    }
+
+    @Override
+    public void stop() {
+      app.close(config.shutdownTimeout());
+    }
+
+    @Override
+    public void close() {
+      registry.close();
     }
   }
 }

@@ -1,18 +1,11 @@
 package io.pmaccountstream.cli;
 
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.kafka.KafkaConnection;
-import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.ExportJob;
 import io.pmaccountstream.replay.ReplayException;
-import io.pmaccountstream.replay.TimeRange;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -33,22 +26,7 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-  @Mixin ConfigOptions config;
-
-  @Option(
-      names = "--from",
-      required = true,
-      paramLabel = "TIME",
-      description = "Start of the range (inclusive): 2026-11-24T10:00:00Z, 2026-11-24, -2h, now.")
-  String from;
-
-  @Option(
-      names = "--to",
-      defaultValue = "now",
-      paramLabel = "TIME",
-      description =
-          "End of the range (exclusive), same forms as --from. Default: ${DEFAULT-VALUE}.")
-  String to;
+  @Mixin HistoryArguments history;
 
   @Option(
       names = "--out",
@@ -57,32 +35,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "The file to write: .avro or .csv.")
   Path out;
 
-  @Option(
-      names = "--accounts",
-      split = ",",
-      paramLabel = "ID",
-      description = "Only these accounts (comma-separated). Default: all.")
-  List<String> accounts = List.of();
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "No progress lines on stderr.")
-  boolean quiet;
-
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL.")
-  String schemaRegistryUrl;
-
   @Override
   public Integer call() {
-    ExportJob.Settings settings;
-    try {
-      settings = read(Clock.systemUTC());
-    } catch (ConfigException e) {
-      return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
-    }
+    ExportJob.Settings settings = read(Clock.systemUTC());
     try {
       new ExportJob(settings, Clock.systemUTC(), spec.commandLine().getErr()).run();
       return 0;
@@ -94,13 +49,11 @@ final class ExportCommand implements Callable<Integer> {
 
   /** Every setting, validated together: all problems are reported at once. */
   ExportJob.Settings read(Clock clock) {
-    Map<String, String> flags = new HashMap<>();
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
-    ConfigReader reader = new ConfigReader(config.settings(flags));
-    KafkaConnection connection = KafkaConnection.from(reader);
-    Topics topics = Topics.from(reader);
-    TimeRange range = HistoryArguments.range(reader, from, to, clock);
+    return history.config.read(history.flags(), reader -> read(reader, clock));
+  }
+
+  private ExportJob.Settings read(ConfigReader reader, Clock clock) {
+    HistoryArguments.Common common = history.common(reader, clock);
     String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
     if (!name.endsWith(".avro") && !name.endsWith(".csv")) {
       reader.problem(
@@ -111,6 +64,11 @@ final class ExportCommand implements Callable<Integer> {
     }
     reader.throwIfProblems();
     return new ExportJob.Settings(
-        connection, topics, range, HistoryArguments.accounts(accounts), out, quiet);
+        common.connection(),
+        common.topics(),
+        common.range(),
+        common.accounts(),
+        out,
+        history.quiet);
   }
 }

@@ -9,7 +9,6 @@ import io.pmaccountstream.binance.AccountInfo;
 import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
 import io.pmaccountstream.binance.FetchOutcome;
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.io.PrintWriter;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,12 +44,10 @@ public final class FetchCommand implements Callable<Integer> {
 
   static final int EXIT_OK = 0;
   static final int EXIT_FAILED = 1;
-  static final int EXIT_CONFIG = 2;
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings.")
-  Path configFile;
+  @Mixin ConfigOptions config;
 
   @Option(
       names = "--account-id",
@@ -105,20 +103,9 @@ public final class FetchCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BinanceClientConfig clientConfig;
-    AccountCredentials account;
-    try {
-      ConfigReader reader = new ConfigReader(settings());
-      clientConfig = BinanceClientConfig.from(reader);
-      List<AccountCredentials> accounts = AccountCredentials.from(reader);
-      Optional<AccountCredentials> chosen = choose(accounts, reader);
-      reader.throwIfProblems();
-      account = chosen.orElseThrow();
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return EXIT_CONFIG;
-    }
+    Wiring wiring = read();
+    BinanceClientConfig clientConfig = wiring.client();
+    AccountCredentials account = wiring.account();
     try (BinanceAccountClient client =
         new BinanceAccountClient(clientConfig, new SimpleMeterRegistry())) {
       FetchOutcome outcome = client.fetchAccount(account);
@@ -130,6 +117,20 @@ public final class FetchCommand implements Callable<Integer> {
       printFailure(err, account.accountId(), (FetchOutcome.Failure) outcome);
       return EXIT_FAILED;
     }
+  }
+
+  /** Every setting of {@code fetch}, validated together. */
+  record Wiring(BinanceClientConfig client, AccountCredentials account) {}
+
+  Wiring read() {
+    return ConfigOptions.read(
+        settings(),
+        reader -> {
+          BinanceClientConfig client = BinanceClientConfig.from(reader);
+          Optional<AccountCredentials> chosen = choose(AccountCredentials.from(reader), reader);
+          reader.throwIfProblems();
+          return new Wiring(client, chosen.orElseThrow());
+        });
   }
 
   private Settings settings() {
@@ -147,7 +148,7 @@ public final class FetchCommand implements Callable<Integer> {
       // Credentials on the command line describe one account, whatever the file lists.
       flags.put(AccountCredentials.ACCOUNTS.name(), "");
     }
-    return Settings.load(Optional.ofNullable(configFile), environment, flags);
+    return config.settings(environment, flags);
   }
 
   /** The one account to read: the only one configured, or the one --account-id names. */

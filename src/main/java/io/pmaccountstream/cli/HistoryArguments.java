@@ -1,27 +1,80 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.AccountFilter;
 import io.pmaccountstream.replay.TimeArgument;
 import io.pmaccountstream.replay.TimeRange;
-import io.pmaccountstream.replay.WarmUp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Parsing of the arguments {@code replay} and {@code export} share; problems go to the reader. */
+/**
+ * What {@code replay} and {@code export} share: the configuration and connection options, the time
+ * range, the accounts and {@code --quiet}; problems go to the reader.
+ */
 final class HistoryArguments {
 
-  private HistoryArguments() {}
+  @Mixin ConfigOptions config;
+  @Mixin ConnectionOptions connection;
+
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "TIME",
+      description = "Start of the range (inclusive): 2026-11-24T10:00:00Z, 2026-11-24, -2h, now.")
+  String from;
+
+  @Option(
+      names = "--to",
+      defaultValue = "now",
+      paramLabel = "TIME",
+      description =
+          "End of the range (exclusive), same forms as --from. Default: ${DEFAULT-VALUE}.")
+  String to;
+
+  @Option(
+      names = "--accounts",
+      split = ",",
+      paramLabel = "ID",
+      description = "Only these accounts (comma-separated). Default: all.")
+  List<String> accounts = List.of();
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress lines on stderr.")
+  boolean quiet;
+
+  /** What every history command reads before its own settings. */
+  record Common(
+      KafkaConnection connection, Topics topics, TimeRange range, AccountFilter accounts) {}
+
+  /**
+   * Reads the connection, topics, range and accounts with {@code reader}; {@code range} is null
+   * when invalid (the problem is recorded).
+   */
+  Common common(ConfigReader reader, Clock clock) {
+    return new Common(
+        KafkaConnection.from(reader), Topics.from(reader), range(reader, clock), accounts());
+  }
+
+  /** The connection flags plus the command's own, as configuration keys. */
+  Map<String, String> flags() {
+    return connection.flags();
+  }
 
   /**
    * The range of {@code --from}/{@code --to}, both relative to the same instant (so {@code --from
    * -1h --to now} is exactly one hour); null when invalid.
    */
-  static TimeRange range(ConfigReader reader, String from, String to, Clock clock) {
+  private TimeRange range(ConfigReader reader, Clock clock) {
     Clock fixed = Clock.fixed(clock.instant(), ZoneOffset.UTC);
     Instant start = time(reader, "--from", from, fixed);
     Instant end = time(reader, "--to", to, fixed);
@@ -36,16 +89,7 @@ final class HistoryArguments {
     }
   }
 
-  static WarmUp warmUp(ConfigReader reader, String text) {
-    try {
-      return WarmUp.parse(text);
-    } catch (IllegalArgumentException e) {
-      reader.problem("--warm-up: " + e.getMessage() + " (or all)");
-      return null;
-    }
-  }
-
-  static AccountFilter accounts(List<String> accounts) {
+  private AccountFilter accounts() {
     Set<String> ids = new LinkedHashSet<>();
     for (String account : accounts) {
       if (!account.isBlank()) {

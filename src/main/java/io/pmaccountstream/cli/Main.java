@@ -1,5 +1,6 @@
 package io.pmaccountstream.cli;
 
+import io.pmaccountstream.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +31,26 @@ public final class Main implements Runnable {
 
   /** The configured command line; tests execute commands through it. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(new Main());
+  }
+
+  /**
+   * A command configured as {@code main} runs it: case-insensitive enum values, and a {@link
+   * ConfigException} from any command reported the one way ({@link ConfigOptions#report}: every
+   * problem listed, exit code 2).
+   */
+  static CommandLine commandLine(Object command) {
+    return new CommandLine(command)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::handle);
+  }
+
+  private static int handle(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof ConfigException problems) {
+      return ConfigOptions.report(problems, command.getErr());
+    }
+    throw e;
   }
 
   @Override

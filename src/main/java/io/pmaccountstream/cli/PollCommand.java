@@ -1,9 +1,6 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.binance.BinanceHealth;
-import io.pmaccountstream.config.ConfigException;
-import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
@@ -11,12 +8,10 @@ import io.pmaccountstream.ops.HttpReachableCheck;
 import io.pmaccountstream.ops.KafkaReachableCheck;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
-import io.pmaccountstream.ops.OpsServer;
 import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,15 +35,10 @@ final class PollCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
+  @Mixin ConnectionOptions connection;
 
   @Option(names = "--base-url", description = "Binance PAPI base URL (binance.base.url).")
   String baseUrl;
-
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL.")
-  String schemaRegistryUrl;
 
   @Option(names = "--interval", description = "Poll interval per account, e.g. 5s (poll.interval).")
   String interval;
@@ -62,46 +52,64 @@ final class PollCommand implements Callable<Integer> {
   @Option(names = "--ops-port", description = "Port of /metrics and /health (ops.http.port).")
   String opsPort;
 
+  /** Every setting of {@code poll}, validated together. */
+  record Wiring(OpsConfig ops, PollerApp.Settings poller) {}
+
   @Override
-  public Integer call() throws Exception {
-    Map<String, String> flags = new HashMap<>();
+  public Integer call() throws InterruptedException {
+    Wiring wiring = read();
+    return Service.run(
+        "poll",
+        wiring.ops(),
+        spec.commandLine().getErr(),
+        metrics -> new PollService(wiring.poller(), metrics));
+  }
+
+  Wiring read() {
+    Map<String, String> flags = connection.flags();
     flags.put("binance.base.url", baseUrl);
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
     flags.put(PollerConfig.INTERVAL.name(), interval);
     flags.put(PollerConfig.EMIT.name(), emit);
     flags.put(Topics.SNAPSHOTS.name(), topic);
     flags.put(OpsConfig.HTTP_PORT.name(), opsPort);
-    PollerApp.Settings settings;
-    OpsConfig opsConfig;
-    try {
-      ConfigReader reader = new ConfigReader(config.settings(flags));
-      opsConfig = OpsConfig.from(reader);
-      settings = PollerApp.Settings.from(reader);
-    } catch (ConfigException e) {
-      return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
+    return config.read(
+        flags, reader -> new Wiring(OpsConfig.from(reader), PollerApp.Settings.from(reader)));
+  }
+
+  /** The poller, its broker check for readiness, and its shutdown. */
+  private static final class PollService implements Service {
+    private final PollerApp app;
+    private final KafkaReachableCheck kafka;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    PollService(PollerApp.Settings settings, Metrics metrics) {
+      this.app = PollerApp.create(settings, metrics.registry());
+      app.producers().forEach(metrics::bindProducer);
+      this.kafka = KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
     }
-    Metrics metrics = Metrics.prometheus("pm-account-stream-poll", Metrics.defaultInstance());
-    PollerApp app = PollerApp.create(settings, metrics.registry());
-    app.producers().forEach(metrics::bindProducer);
-    KafkaReachableCheck kafka =
-        KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
-    OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), healthChecks(app, kafka));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.shutdown(settings.poller().shutdownTimeout());
-                  ops.close();
-                  kafka.close();
-                  metrics.close();
-                  stopped.countDown();
-                },
-                "poller-shutdown"));
-    app.start();
-    stopped.await();
-    return 0;
+
+    @Override
+    public HealthChecks health() {
+      return healthChecks(app, kafka);
+    }
+
+    @Override
+    public int run() throws InterruptedException {
+      app.start();
+      stopped.await();
+      return 0;
+    }
+
+    @Override
+    public void stop() {
+      app.shutdown(app.settings().poller().shutdownTimeout());
+      stopped.countDown();
+    }
+
+    @Override
+    public void close() {
+      kafka.close();
+    }
   }
 
   /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */

@@ -1,20 +1,15 @@
 package io.pmaccountstream.cli;
 
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.EventSink;
 import io.pmaccountstream.replay.ReplayException;
 import io.pmaccountstream.replay.ReplayJob;
-import io.pmaccountstream.replay.TimeRange;
 import io.pmaccountstream.replay.TopicEventSink;
 import io.pmaccountstream.replay.WarmUp;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,29 +36,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
-  @Mixin ConfigOptions config;
-
-  @Option(
-      names = "--from",
-      required = true,
-      paramLabel = "TIME",
-      description = "Start of the range (inclusive): 2026-11-24T10:00:00Z, 2026-11-24, -2h, now.")
-  String from;
-
-  @Option(
-      names = "--to",
-      defaultValue = "now",
-      paramLabel = "TIME",
-      description =
-          "End of the range (exclusive), same forms as --from. Default: ${DEFAULT-VALUE}.")
-  String to;
-
-  @Option(
-      names = "--accounts",
-      split = ",",
-      paramLabel = "ID",
-      description = "Only these accounts (comma-separated). Default: all.")
-  List<String> accounts = List.of();
+  @Mixin HistoryArguments history;
 
   @Option(
       names = "--levels",
@@ -113,25 +86,9 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Also write the summary to FILE (.csv or .json).")
   Path summaryOut;
 
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "No progress lines on stderr.")
-  boolean quiet;
-
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url", description = "Confluent-API schema registry URL.")
-  String schemaRegistryUrl;
-
   @Override
   public Integer call() {
-    ReplayJob.Settings settings;
-    try {
-      settings = read(Clock.systemUTC());
-    } catch (ConfigException e) {
-      return ConfigOptions.reportConfigProblems(e, spec.commandLine().getErr());
-    }
+    ReplayJob.Settings settings = read(Clock.systemUTC());
     try {
       new ReplayJob(
               settings, Clock.systemUTC(), spec.commandLine().getOut(), spec.commandLine().getErr())
@@ -145,18 +102,17 @@ final class ReplayCommand implements Callable<Integer> {
 
   /** Every setting, validated together: all problems are reported at once. */
   ReplayJob.Settings read(Clock clock) {
-    Map<String, String> flags = new HashMap<>();
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers);
-    flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl);
+    Map<String, String> flags = history.flags();
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
-    ConfigReader reader = new ConfigReader(config.settings(flags));
-    KafkaConnection connection = KafkaConnection.from(reader);
-    Topics topics = Topics.from(reader);
+    return history.config.read(flags, reader -> read(reader, clock));
+  }
+
+  private ReplayJob.Settings read(ConfigReader reader, Clock clock) {
+    HistoryArguments.Common common = history.common(reader, clock);
     DerivationConfig derivation = DerivationConfig.from(reader);
-    TimeRange range = HistoryArguments.range(reader, from, to, clock);
-    WarmUp warmUpSetting = HistoryArguments.warmUp(reader, warmUp);
-    ReplayJob.Output output = output(reader, topics);
+    WarmUp warmUpSetting = warmUp(reader);
+    ReplayJob.Output output = output(reader, common.topics());
     if (summaryOut != null) {
       String name = summaryOut.getFileName().toString().toLowerCase(Locale.ROOT);
       if (!name.endsWith(".csv") && !name.endsWith(".json")) {
@@ -165,16 +121,25 @@ final class ReplayCommand implements Callable<Integer> {
     }
     reader.throwIfProblems();
     return new ReplayJob.Settings(
-        connection,
-        topics,
+        common.connection(),
+        common.topics(),
         derivation,
-        range,
+        common.range(),
         warmUpSetting,
-        HistoryArguments.accounts(accounts),
+        common.accounts(),
         output,
         summary,
         Optional.ofNullable(summaryOut),
-        quiet);
+        history.quiet);
+  }
+
+  private WarmUp warmUp(ConfigReader reader) {
+    try {
+      return WarmUp.parse(warmUp);
+    } catch (IllegalArgumentException e) {
+      reader.problem("--warm-up: " + e.getMessage() + " (or all)");
+      return null;
+    }
   }
 
   private ReplayJob.Output output(ConfigReader reader, Topics topics) {

@@ -1,13 +1,11 @@
 package io.pmaccountstream.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.SimulatedAccount;
 import io.pmaccountstream.simulator.SimulatorConfig;
-import io.pmaccountstream.simulator.scenario.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +38,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file")
-  Path config;
+  @Mixin ConfigOptions config;
 
   @Option(names = "--port", paramLabel = "PORT", description = "Port; 0 (default) picks a free one")
   String port;
@@ -201,20 +199,11 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SimulatorConfig simulatorConfig;
-    Optional<Duration> runFor;
-    BinancePmSimulator simulator;
-    try {
-      ConfigReader reader =
-          new ConfigReader(Settings.load(Optional.ofNullable(config), System.getenv(), flags()));
-      simulatorConfig = SimulatorConfig.from(reader);
-      runFor = runDuration(reader);
-      reader.throwIfProblems();
-      simulator = BinancePmSimulator.create(simulatorConfig, new SimpleMeterRegistry());
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      return 2;
-    }
+    Wiring wiring = read();
+    SimulatorConfig simulatorConfig = wiring.simulator();
+    Optional<Duration> runFor = wiring.runFor();
+    BinancePmSimulator simulator =
+        BinancePmSimulator.create(simulatorConfig, new SimpleMeterRegistry());
     try {
       simulator.start();
     } catch (UncheckedIOException e) {
@@ -240,6 +229,14 @@ final class SimulateCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 0;
     }
+  }
+
+  /** Every setting of {@code simulate}, validated together. */
+  record Wiring(SimulatorConfig simulator, Optional<Duration> runFor) {}
+
+  Wiring read() {
+    return config.read(
+        flags(), reader -> new Wiring(SimulatorConfig.from(reader), runDuration(reader)));
   }
 
   private Map<String, String> flags() {
@@ -277,11 +274,16 @@ final class SimulateCommand implements Callable<Integer> {
     if (duration == null) {
       return Optional.empty();
     }
-    if (!Durations.isValid(duration) || Durations.parse(duration).isNegative()) {
-      reader.problem("--duration '" + duration + "' is not a positive duration like 90s or 2m");
+    try {
+      return Optional.of(Durations.parse(duration));
+    } catch (IllegalArgumentException e) {
+      reader.problem(
+          "--duration '"
+              + duration
+              + "' is not a positive duration like 90s or 2m: "
+              + e.getMessage());
       return Optional.empty();
     }
-    return Optional.of(Durations.parse(duration));
   }
 
   private static void awaitStop(Optional<Duration> runFor) throws InterruptedException {

@@ -80,12 +80,9 @@ public final class ConfigField<T> {
     return of(name, "decimal", doc, s -> new BigDecimal(s.trim()));
   }
 
-  /**
-   * Durations as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 3d} or ISO-8601 ({@code
-   * PT5S}).
-   */
+  /** A duration of zero or more in the project's one grammar ({@link Durations#parse}). */
   public static ConfigField<Duration> duration(String name, String doc) {
-    return of(name, "duration", doc, ConfigField::parseDuration);
+    return of(name, "duration", doc, Durations::parse);
   }
 
   public static ConfigField<URI> uri(String name, String doc) {
@@ -193,34 +190,5 @@ public final class ConfigField<T> {
 
   private static List<String> parseList(String raw) {
     return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  static Duration parseDuration(String raw) {
-    String s = raw.trim().toLowerCase(java.util.Locale.ROOT);
-    if (s.startsWith("pt") || s.startsWith("p")) {
-      return Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
-    }
-    int split = 0;
-    while (split < s.length() && (Character.isDigit(s.charAt(split)) || s.charAt(split) == '.')) {
-      split++;
-    }
-    if (split == 0) {
-      throw new IllegalArgumentException(
-          "expected a number with a unit, like 500ms, 5s, 2m, 1h or 3d");
-    }
-    BigDecimal amount = new BigDecimal(s.substring(0, split));
-    String unit = s.substring(split).trim();
-    BigDecimal millis =
-        switch (unit) {
-          case "ms" -> amount;
-          case "s", "" -> amount.multiply(BigDecimal.valueOf(1_000));
-          case "m", "min" -> amount.multiply(BigDecimal.valueOf(60_000));
-          case "h" -> amount.multiply(BigDecimal.valueOf(3_600_000));
-          case "d" -> amount.multiply(BigDecimal.valueOf(86_400_000));
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown unit '" + unit + "' (use ms, s, m, h or d)");
-        };
-    return Duration.ofMillis(millis.longValueExact());
   }
 }

@@ -2,10 +2,10 @@ package io.pmaccountstream.simulator;
 
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.simulator.fault.Fault;
 import io.pmaccountstream.simulator.fault.FaultConfig;
 import io.pmaccountstream.simulator.fault.LatencyModel;
-import io.pmaccountstream.simulator.scenario.Durations;
 import io.pmaccountstream.simulator.scenario.KeyType;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ public record SimulatorConfig(
               "simulator.clock.skew",
               "Offset of the simulator's server clock from this machine's, e.g. 3s or -1500ms")
           .withDefault("0ms")
-          .validate(Durations::isValid, "a duration like 3s, -1500ms or PT-2S");
+          .validate(Durations::isValidSigned, "a duration like 3s, -1500ms or PT-2S");
   public static final ConfigField<Integer> WEIGHT_LIMIT =
       ConfigField.integer(
               "simulator.weight.limit", "PAPI request weight per IP per minute (Binance: 6000)")
@@ -227,7 +227,7 @@ public record SimulatorConfig(
             .scenarios(reader.read(SCENARIO).orElse(defaults.scenarios()))
             .seed(reader.read(SEED).orElse(defaults.seed()))
             .speed(reader.read(SPEED).map(BigDecimal::doubleValue).orElse(defaults.speed()))
-            .clockSkew(reader.read(CLOCK_SKEW).map(Durations::parse).orElse(Duration.ZERO))
+            .clockSkew(reader.read(CLOCK_SKEW).map(Durations::parseSigned).orElse(Duration.ZERO))
             .weightLimit(reader.read(WEIGHT_LIMIT).orElse(defaults.weightLimit()))
             .fapiWeightLimit(reader.read(FAPI_WEIGHT_LIMIT).orElse(defaults.fapiWeightLimit()))
             .banDuration(reader.read(BAN_DURATION).orElse(defaults.banDuration()))

@@ -2,6 +2,7 @@ package io.pmaccountstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pmaccountstream.streams.DeriveApp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -41,7 +42,8 @@ class DeriveCommandTest {
             "--state-dir",
             "--levels",
             "--hysteresis",
-            "--commit-interval");
+            "--commit-interval")
+        .contains("0.02 = 2 % (derive.hysteresis");
   }
 
   @Test
@@ -77,7 +79,7 @@ class DeriveCommandTest {
     DeriveCommand command = new DeriveCommand();
     new CommandLine(command).parseArgs("--config", file.toString(), "--levels", "1.1,1.4");
 
-    var settings = DeriveCommand.read(command.config.settings(command.flags()));
+    DeriveApp.Settings settings = command.read().derive();
 
     assertThat(settings.connection().bootstrapServers()).isEqualTo("file:9092");
     assertThat(settings.topology().derivation().levels())

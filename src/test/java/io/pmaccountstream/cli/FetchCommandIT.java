@@ -141,7 +141,7 @@ class FetchCommandIT {
   }
 
   private int run(Map<String, String> env, String... args) {
-    CommandLine command = new CommandLine(new FetchCommand(env));
+    CommandLine command = Main.commandLine(new FetchCommand(env));
     command.setOut(new PrintWriter(out));
     command.setErr(new PrintWriter(err));
     return command.execute(args);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.pmaccountstream.config.ConfigException;
+import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Secret;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,0 +1,112 @@
+package io.pmaccountstream.cli;
+
+import io.pmaccountstream.ops.HealthChecks;
+import io.pmaccountstream.ops.Metrics;
+import io.pmaccountstream.ops.OpsConfig;
+import io.pmaccountstream.ops.OpsServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A long-running command ({@code poll}, {@code derive}): what differs between them. {@link #run}
+ * wires what they share: Prometheus metrics, {@code /metrics} and {@code /health} on the ops port,
+ * and a SIGTERM / Ctrl-C hook that stops the service and lets everything close in order before the
+ * JVM exits.
+ */
+interface Service extends AutoCloseable {
+
+  /** How long the shutdown hook waits, after the service stopped, for the rest to close. */
+  Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+  /** Readiness of this service for {@code /health/ready}. */
+  HealthChecks health();
+
+  /**
+   * Starts and blocks until the service stops, by {@link #stop} or by itself.
+   *
+   * @return the exit code: 0 stopped on request, 1 failed
+   */
+  int run() throws InterruptedException;
+
+  /** Stops and returns once stopped (polls finished, unsent records sent, Streams closed). */
+  void stop();
+
+  /** Releases what {@link #stop} does not; called once, after it. */
+  @Override
+  default void close() {}
+
+  /**
+   * Runs a service until SIGTERM or until it stops by itself.
+   *
+   * @param command the command's name, for metrics ({@code pm-account-stream-<command>}), the
+   *     shutdown thread and messages
+   * @param create builds the service on the metrics it should register with
+   */
+  static int run(
+      String command, OpsConfig opsConfig, PrintWriter err, Function<Metrics, Service> create)
+      throws InterruptedException {
+    CountDownLatch closed = new CountDownLatch(1);
+    try (Metrics metrics =
+            Metrics.prometheus("pm-account-stream-" + command, Metrics.defaultInstance());
+        Service service = create.apply(metrics);
+        OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), service.health())) {
+      Stopper stopper = new Stopper(service);
+      Thread hook =
+          new Thread(
+              () -> {
+                stopper.stop();
+                awaitQuietly(closed);
+              },
+              command + "-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        return service.run();
+      } finally {
+        removeHook(hook);
+        stopper.stop();
+      }
+    } catch (IOException e) {
+      err.println(command + " failed: cannot open the ops endpoint: " + e.getMessage());
+      return 1;
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch closed) {
+    try {
+      closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down and the hook is running: it stops the service
+    }
+  }
+
+  /** Stops a service once; a second caller waits until the first has stopped it. */
+  final class Stopper {
+    private final Service service;
+    private boolean stopped;
+
+    Stopper(Service service) {
+      this.service = service;
+    }
+
+    synchronized void stop() {
+      if (!stopped) {
+        stopped = true;
+        service.stop();
+      }
+    }
+  }
+}
