@@ -5,9 +5,7 @@ import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -60,23 +58,9 @@ final class ConfigOptions {
     return read(settings(commandFlags), components);
   }
 
-  /**
-   * Reads a command's components from {@code settings}: a fully validated value, or a {@link
-   * ConfigException} with every problem the components (and the command's own checks, recorded with
-   * {@link ConfigReader#problem}) found.
-   */
+  /** {@link ConfigReader#validated}: every problem in one {@link ConfigException}. */
   static <T> T read(Settings settings, Function<ConfigReader, T> components) {
-    ConfigReader reader = new ConfigReader(settings);
-    try {
-      T value = components.apply(reader);
-      reader.throwIfProblems();
-      return value;
-    } catch (ConfigException e) {
-      // a component that checked its own part already threw the reader's problems: list once
-      List<String> all = new ArrayList<>(reader.problems());
-      e.problems().stream().filter(p -> !all.contains(p)).forEach(all::add);
-      throw new ConfigException(all);
-    }
+    return ConfigReader.validated(settings, components);
   }
 
   /** Prints every problem; the exit code of a configuration error. */

@@ -12,6 +12,7 @@ import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -89,7 +90,14 @@ public final class DeriveCommand implements Callable<Integer> {
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
     return config.read(
-        flags, reader -> new Wiring(OpsConfig.from(reader), DeriveApp.Settings.from(reader)));
+        flags,
+        reader -> {
+          // read apart, so the app's problems are listed even when the ops settings are wrong
+          Optional<OpsConfig> ops = reader.component(OpsConfig::from);
+          DeriveApp.Settings app = DeriveApp.Settings.from(reader);
+          reader.throwIfProblems();
+          return new Wiring(ops.orElseThrow(), app);
+        });
   }
 
   /** The Kafka Streams app and its registry client; ready while Streams is RUNNING. */

@@ -57,12 +57,16 @@ final class HistoryArguments {
       KafkaConnection connection, Topics topics, TimeRange range, AccountFilter accounts) {}
 
   /**
-   * Reads the connection, topics, range and accounts with {@code reader}; {@code range} is null
-   * when invalid (the problem is recorded).
+   * Reads the connection, topics, range and accounts with {@code reader}; a part is null when
+   * invalid (its problem is recorded), so call {@link ConfigReader#throwIfProblems} before using
+   * the parts.
    */
   Common common(ConfigReader reader, Clock clock) {
     return new Common(
-        KafkaConnection.from(reader), Topics.from(reader), range(reader, clock), accounts());
+        reader.component(KafkaConnection::from).orElse(null),
+        reader.component(Topics::from).orElse(null),
+        range(reader, clock),
+        accounts());
   }
 
   /** The connection flags plus the command's own, as configuration keys. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -73,7 +74,14 @@ final class PollCommand implements Callable<Integer> {
     flags.put(Topics.SNAPSHOTS.name(), topic);
     flags.put(OpsConfig.HTTP_PORT.name(), opsPort);
     return config.read(
-        flags, reader -> new Wiring(OpsConfig.from(reader), PollerApp.Settings.from(reader)));
+        flags,
+        reader -> {
+          // read apart, so the app's problems are listed even when the ops settings are wrong
+          Optional<OpsConfig> ops = reader.component(OpsConfig::from);
+          PollerApp.Settings app = PollerApp.Settings.from(reader);
+          reader.throwIfProblems();
+          return new Wiring(ops.orElseThrow(), app);
+        });
   }
 
   /** The poller, its broker check for readiness, and its shutdown. */

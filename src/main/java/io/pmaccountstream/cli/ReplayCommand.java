@@ -110,7 +110,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   private ReplayJob.Settings read(ConfigReader reader, Clock clock) {
     HistoryArguments.Common common = history.common(reader, clock);
-    DerivationConfig derivation = DerivationConfig.from(reader);
+    DerivationConfig derivation = reader.component(DerivationConfig::from).orElse(null);
     WarmUp warmUpSetting = warmUp(reader);
     ReplayJob.Output output = output(reader, common.topics());
     if (summaryOut != null) {

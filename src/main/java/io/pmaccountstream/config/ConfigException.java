@@ -7,12 +7,22 @@ public final class ConfigException extends RuntimeException {
 
   private final List<String> problems;
 
+  /**
+   * @param problems every problem found, at least one
+   */
   public ConfigException(List<String> problems) {
-    super(format(problems));
+    super(format(requireSome(problems)));
     this.problems = List.copyOf(problems);
   }
 
   public List<String> problems() {
+    return problems;
+  }
+
+  private static List<String> requireSome(List<String> problems) {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("a ConfigException needs at least one problem");
+    }
     return problems;
   }
 

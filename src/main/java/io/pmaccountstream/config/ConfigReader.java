@@ -3,6 +3,7 @@ package io.pmaccountstream.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads typed values from {@link Settings}, collecting every problem instead of stopping at the
@@ -91,6 +92,34 @@ public final class ConfigReader {
 
   public List<String> problems() {
     return List.copyOf(problems);
+  }
+
+  /**
+   * Reads one component that validates itself (its {@code from(reader)} returns a fully valid value
+   * or throws a {@link ConfigException}): empty, with its problems recorded here, when it throws,
+   * so a command reading several components still lists every problem of all of them at once.
+   */
+  public <T> Optional<T> component(Function<ConfigReader, T> from) {
+    try {
+      return Optional.of(from.apply(this));
+    } catch (ConfigException e) {
+      e.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads everything a command needs from {@code settings}: the fully validated value, or one
+   * {@link ConfigException} listing every problem {@code read} found (fields, components, and the
+   * command's own checks recorded with {@link #problem}). {@code read} should check {@link
+   * #problems()} (or call {@link #throwIfProblems()}) before building a value from parts that may
+   * be missing.
+   */
+  public static <T> T validated(Settings settings, Function<ConfigReader, T> read) {
+    ConfigReader reader = new ConfigReader(settings);
+    Optional<T> value = reader.component(read);
+    reader.throwIfProblems();
+    return value.orElseThrow();
   }
 
   public void throwIfProblems() {
