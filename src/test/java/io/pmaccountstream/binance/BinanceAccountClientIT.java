@@ -16,6 +16,7 @@ import io.pmaccountstream.binance.FetchOutcome.Success;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -45,7 +46,7 @@ class BinanceAccountClientIT {
   private static final String ACCOUNT_JSON = AccountInfoParserTest.DOC_EXAMPLE;
   private static WireMockBinance binance;
 
-  private FakeTime time;
+  private TestClock time;
   private SimpleMeterRegistry registry;
   private BinanceAccountClient client;
 
@@ -61,7 +62,7 @@ class BinanceAccountClientIT {
 
   @BeforeEach
   void freshServerAndTime() {
-    time = FakeTime.startingAt5sPastTheMinute();
+    time = TestClock.at("2026-11-23T10:00:05Z");
     binance.reset(time, Duration.ZERO);
     registry = new SimpleMeterRegistry();
   }
@@ -98,7 +99,7 @@ class BinanceAccountClientIT {
 
   @Test
   void sendsTheExactSignedQueryOnAFixedClock() {
-    time = new FakeTime(Instant.ofEpochMilli(1499827319559L));
+    time = new TestClock(Instant.ofEpochMilli(1499827319559L));
     binance.reset(time, Duration.ZERO);
     stubAccount(okAccount());
     client = client(Map.of());

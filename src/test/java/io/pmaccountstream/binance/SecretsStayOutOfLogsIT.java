@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.testing.TestClock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -60,7 +61,7 @@ class SecretsStayOutOfLogsIT {
 
   @Test
   void noSecretKeyOrSignatureInAnyLogLineOrFailure() {
-    FakeTime time = FakeTime.startingAt5sPastTheMinute();
+    TestClock time = TestClock.at("2026-11-23T10:00:05Z");
     binance.reset(time, Duration.ofSeconds(3));
     KeyPair ed25519 = TestKeys.generate("Ed25519");
     String pem = TestKeys.pkcs8Pem(ed25519);
@@ -127,7 +128,7 @@ class SecretsStayOutOfLogsIT {
         ok());
   }
 
-  private BinanceAccountClient client(FakeTime time) {
+  private BinanceAccountClient client(TestClock time) {
     ConfigReader reader =
         new ConfigReader(
             Settings.ofFlags(

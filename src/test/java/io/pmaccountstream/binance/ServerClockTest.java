@@ -3,13 +3,14 @@ package io.pmaccountstream.binance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pmaccountstream.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class ServerClockTest {
 
-  private final FakeTime time = FakeTime.startingAt5sPastTheMinute();
+  private final TestClock time = TestClock.at("2026-11-23T10:00:05Z");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerClock clock = new ServerClock(time, registry);
 

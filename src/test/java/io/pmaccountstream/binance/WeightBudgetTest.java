@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.binance.WeightBudget.Admission;
+import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class WeightBudgetTest {
   private static final Duration NO_WAIT = Duration.ZERO;
   private static final Duration A_MINUTE = Duration.ofMinutes(1);
 
-  private final FakeTime time = FakeTime.startingAt5sPastTheMinute();
+  private final TestClock time = TestClock.at("2026-11-23T10:00:05Z");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ServerClock clock = new ServerClock(time, registry);
   private final WeightBudget budget =

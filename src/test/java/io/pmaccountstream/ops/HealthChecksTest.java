@@ -7,10 +7,8 @@ import io.pmaccountstream.ops.HealthCheck.Result;
 import io.pmaccountstream.ops.HealthCheck.Status;
 import io.pmaccountstream.ops.HealthChecks.Outcome;
 import io.pmaccountstream.ops.HealthChecks.Report;
-import java.time.Clock;
+import io.pmaccountstream.testing.TestClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +68,7 @@ class HealthChecksTest {
 
   @Test
   void cachedCheckAsksAgainOnlyAfterItsTimeToLive() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    TestClock clock = TestClock.at("2026-11-23T10:00:00Z");
     AtomicInteger calls = new AtomicInteger();
     HealthCheck cached =
         HealthCheck.named("kafka", () -> Result.up("call " + calls.incrementAndGet()))
@@ -90,7 +88,7 @@ class HealthChecksTest {
 
   @Test
   void cachedCheckCachesAThrownExceptionAsDown() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+    TestClock clock = TestClock.at("2026-11-23T10:00:00Z");
     AtomicInteger calls = new AtomicInteger();
     HealthCheck cached =
         HealthCheck.named(
@@ -104,33 +102,5 @@ class HealthChecksTest {
     assertThat(cached.check()).isEqualTo(Result.down("IllegalStateException: refused"));
     assertThat(cached.check().isUp()).isFalse();
     assertThat(calls).hasValue(1);
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

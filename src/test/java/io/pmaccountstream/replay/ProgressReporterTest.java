@@ -2,20 +2,17 @@ package io.pmaccountstream.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pmaccountstream.testing.TestClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
 
   private final StringWriter text = new StringWriter();
   private final PrintWriter err = new PrintWriter(text);
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = TestClock.at("2026-11-24T10:00:00Z");
 
   @Test
   void reportsRecordsRateShareOfOffsetsAndEta() {
@@ -64,28 +61,5 @@ class ProgressReporterTest {
 
   private String output() {
     return text.toString().replace(System.lineSeparator(), "\n");
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -14,6 +14,7 @@ import io.pmaccountstream.simulator.scenario.AccountSpec;
 import io.pmaccountstream.simulator.scenario.Credentials;
 import io.pmaccountstream.simulator.scenario.KeyType;
 import io.pmaccountstream.simulator.scenario.Scenario;
+import io.pmaccountstream.testing.TestClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -13,6 +13,7 @@ import io.pmaccountstream.simulator.scenario.AccountSpec;
 import io.pmaccountstream.simulator.scenario.Credentials;
 import io.pmaccountstream.simulator.scenario.Scenario;
 import io.pmaccountstream.simulator.scenario.Segment;
+import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.pmaccountstream.simulator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pmaccountstream.simulator.TestClock;
+import io.pmaccountstream.testing.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package io.pmaccountstream.binance;
+package io.pmaccountstream.testing;
 
+import io.pmaccountstream.binance.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,21 +10,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that only moves when something sleeps on it: tests never wait for real. */
-final class FakeTime extends Clock implements Sleeper {
+/**
+ * The tests' one clock (UTC): it moves only when a test moves it ({@link #advance}, {@link #set})
+ * or when something sleeps on it ({@link #sleep} advances it by the duration and records it), so
+ * tests never wait for real. Safe to read from several threads.
+ */
+public final class TestClock extends Clock implements Sleeper {
 
   private final AtomicReference<Instant> now;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-  FakeTime(Instant start) {
+  public TestClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  /** 2026-11-23T10:00:05Z: five seconds into a minute. */
-  static FakeTime startingAt5sPastTheMinute() {
-    return new FakeTime(Instant.parse("2026-11-23T10:00:05Z"));
+  public static TestClock at(String isoInstant) {
+    return new TestClock(Instant.parse(isoInstant));
   }
 
+  public void advance(Duration duration) {
+    now.updateAndGet(t -> t.plus(duration));
+  }
+
+  public void set(Instant instant) {
+    now.set(instant);
+  }
+
+  /** Advances the clock by {@code duration} at once; throws if the thread is interrupted. */
   @Override
   public void sleep(Duration duration) throws InterruptedException {
     if (Thread.currentThread().isInterrupted()) {
@@ -33,15 +46,13 @@ final class FakeTime extends Clock implements Sleeper {
     advance(duration);
   }
 
-  void advance(Duration duration) {
-    now.updateAndGet(t -> t.plus(duration));
-  }
-
-  List<Duration> sleeps() {
+  /** Every sleep so far, in order. */
+  public List<Duration> sleeps() {
     return List.copyOf(sleeps);
   }
 
-  Duration slept() {
+  /** The sum of every sleep so far. */
+  public Duration slept() {
     return sleeps.stream().reduce(Duration.ZERO, Duration::plus);
   }
 
