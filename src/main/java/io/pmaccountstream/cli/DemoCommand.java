@@ -3,7 +3,6 @@ package io.pmaccountstream.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
@@ -238,14 +237,20 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code --duration}, checked before anything starts. */
+  /** {@code --duration} and the connection flags, checked together before anything starts. */
   private Duration runFor() {
-    try {
-      return Durations.parsePositive(duration);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(
-          List.of("--duration '" + duration + "' is not a valid duration: " + e.getMessage()));
-    }
+    return ConfigOptions.read(
+        Settings.ofFlags(connection.flags()),
+        reader -> {
+          reader.component(KafkaConnection::from);
+          try {
+            return Durations.parsePositive(duration);
+          } catch (IllegalArgumentException e) {
+            reader.problem(
+                "--duration '" + duration + "' is not a valid duration: " + e.getMessage());
+            return null;
+          }
+        });
   }
 
   private Map<String, String> flags(BinancePmSimulator simulator, Path work) {

@@ -97,11 +97,12 @@ public final class ConfigReader {
   /**
    * Reads one component that validates itself (its {@code from(reader)} returns a fully valid value
    * or throws a {@link ConfigException}): empty, with its problems recorded here, when it throws,
-   * so a command reading several components still lists every problem of all of them at once.
+   * so a command reading several components still lists every problem of all of them at once. (A
+   * component that still answers null for invalid settings is empty too.)
    */
   public <T> Optional<T> component(Function<ConfigReader, T> from) {
     try {
-      return Optional.of(from.apply(this));
+      return Optional.ofNullable(from.apply(this));
     } catch (ConfigException e) {
       e.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
       return Optional.empty();

@@ -153,11 +153,11 @@ public final class Durations {
   }
 
   private static IllegalArgumentException finerThanAMillisecond() {
-    return new IllegalArgumentException("is finer than a millisecond, the smallest step");
+    return new IllegalArgumentException("finer than a millisecond, the smallest step");
   }
 
   private static IllegalArgumentException tooLong() {
     return new IllegalArgumentException(
-        "is too long: at most " + Long.MAX_VALUE / MILLIS_PER_DAY + "d");
+        "too long: at most " + Long.MAX_VALUE / MILLIS_PER_DAY + "d");
   }
 }

@@ -89,6 +89,19 @@ class ConfigurationErrorsTest {
   }
 
   @Test
+  void demoNeedsTheBrokerAndTheRegistryBeforeItStartsTheSimulator() {
+    int exit = run("demo", "--duration", "0.5ms");
+
+    assertThat(exit).isEqualTo(ConfigOptions.EXIT_CONFIG);
+    assertThat(err.toString())
+        .startsWith("Invalid configuration (3 problems):")
+        .contains("bootstrap.servers is required")
+        .contains("schema.registry.url is required")
+        .contains("--duration '0.5ms' is not a valid duration: finer than a millisecond");
+    assertThat(out.toString()).as("nothing started, so nothing printed").isEmpty();
+  }
+
+  @Test
   void consumeListsItsOwnChecksWithTheConfigurationProblems() {
     int exit = run("consume --topic t --max 0");
 
