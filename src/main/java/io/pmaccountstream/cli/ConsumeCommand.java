@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -70,9 +69,13 @@ public final class ConsumeCommand implements Callable<Integer> {
             new KafkaConsumer<>(ConsoleConsumer.consumerProperties(connection))) {
       ConsoleConsumer console =
           new ConsoleConsumer(consumer, new RecordJsonFormatter(registry), out, System::nanoTime);
-      Thread stopper = new Thread(() -> stop(console, closed), "consume-shutdown");
-      Runtime.getRuntime().addShutdownHook(stopper);
-      try {
+      try (ShutdownHook hook =
+          ShutdownHook.install(
+              "consume-shutdown",
+              () -> {
+                console.wakeup();
+                ShutdownHook.awaitClosed(closed, SHUTDOWN_GRACE);
+              })) {
         console.run(
             topic,
             fromBeginning,
@@ -80,8 +83,6 @@ public final class ConsumeCommand implements Callable<Integer> {
             idleTimeout);
       } catch (WakeupException e) {
         // stopped by SIGTERM / Ctrl-C: every line printed so far is complete and flushed
-      } finally {
-        removeHook(stopper);
       }
       return 0;
     } catch (IllegalArgumentException | KafkaException e) {
@@ -104,23 +105,5 @@ public final class ConsumeCommand implements Callable<Integer> {
           return new Wiring(
               KafkaConnection.from(reader), reader.read(ConsoleConsumer.IDLE_TIMEOUT));
         });
-  }
-
-  /** Shutdown hook: wakes the consumer and lets it close before the JVM halts. */
-  private static void stop(ConsoleConsumer console, CountDownLatch closed) {
-    console.wakeup();
-    try {
-      closed.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook is running
-    }
   }
 }

@@ -134,10 +134,9 @@ final class DemoCommand implements Callable<Integer> {
       SimpleMeterRegistry meters)
       throws InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(stop::countDown, "demo-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
     int[] counts = new int[2];
-    try (KafkaConsumer<String, byte[]> consumer = eventConsumer(pollerSettings.kafka())) {
+    try (ShutdownHook hook = ShutdownHook.install("demo-interrupt", stop::countDown);
+        KafkaConsumer<String, byte[]> consumer = eventConsumer(pollerSettings.kafka())) {
       List<TopicPartition> partitions = assignAtEnd(consumer, topics);
       ConfluentAvroDeserializer<AccountStatusTransition> transitions =
           deserializer(pollerSettings.kafka(), AccountStatusTransition.class);
@@ -177,12 +176,6 @@ final class DemoCommand implements Callable<Integer> {
             pollerSettings.kafka().schemaRegistryUrl());
       }
       out.flush();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting (Ctrl-C): the hook has run
-      }
     }
     return counts[0] + counts[1] > 0 ? 0 : 1;
   }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -55,18 +54,15 @@ interface Service extends AutoCloseable {
         Service service = create.apply(metrics);
         OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), service.health())) {
       Stopper stopper = new Stopper(service);
-      Thread hook =
-          new Thread(
+      try (ShutdownHook hook =
+          ShutdownHook.install(
+              command + "-shutdown",
               () -> {
                 stopper.stop();
-                awaitQuietly(closed);
-              },
-              command + "-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
+                ShutdownHook.awaitClosed(closed, CLOSE_GRACE);
+              })) {
         return service.run();
       } finally {
-        removeHook(hook);
         stopper.stop();
       }
     } catch (IOException e) {
@@ -74,22 +70,6 @@ interface Service extends AutoCloseable {
       return 1;
     } finally {
       closed.countDown();
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch closed) {
-    try {
-      closed.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down and the hook is running: it stops the service
     }
   }
 

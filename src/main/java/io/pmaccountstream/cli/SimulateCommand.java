@@ -288,19 +288,11 @@ final class SimulateCommand implements Callable<Integer> {
 
   private static void awaitStop(Optional<Duration> runFor) throws InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
-    Thread hook = new Thread(stop::countDown, "pm-sim-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
+    try (ShutdownHook hook = ShutdownHook.install("pm-sim-shutdown", stop::countDown)) {
       if (runFor.isPresent()) {
         stop.await(runFor.get().toMillis(), TimeUnit.MILLISECONDS);
       } else {
         stop.await();
-      }
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // the JVM is shutting down (Ctrl-C): the hook already ran
       }
     }
   }
