@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -105,11 +106,23 @@ public final class DeriveApp implements AutoCloseable {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, derive.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, derive.threads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, derive.replicationFactor());
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        UndecodableSnapshotHandler.class.getName());
+    props.putAll(deadLetterProperties(settings.topology().topics()));
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
     return props;
+  }
+
+  /**
+   * The error handlers that dead-letter bad records to the derive dead-letter topic and skip them,
+   * and the topic they write to.
+   */
+  static Map<String, Object> deadLetterProperties(Topics topics) {
+    return Map.of(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        UndecodableSnapshotHandler.class.getName(),
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProcessingHandler.class.getName(),
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+        topics.deriveDeadLetter());
   }
 
   /**
