@@ -68,6 +68,7 @@ final class DeriveItSupport {
     flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
     flags.put(Topics.LATEST.name(), topics.latest());
     flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
+    flags.put(Topics.DERIVE_DEAD_LETTER.name(), topics.deriveDeadLetter());
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), stateDir.toString());
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), "100ms");
