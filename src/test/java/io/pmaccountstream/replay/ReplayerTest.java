@@ -4,6 +4,7 @@ import static io.pmaccountstream.replay.Records.at;
 import static io.pmaccountstream.replay.Records.dec;
 import static io.pmaccountstream.replay.Records.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
@@ -259,6 +260,31 @@ class ReplayerTest {
     assertThat(report.badRecords().count()).isEqualTo(1);
     assertThat(events.transitions).hasSize(2);
     assertThat(events.levels).hasSize(3);
+  }
+
+  @Test
+  void aSnapshotWithAnUpdateTimeFarAheadIsSkippedWhereTheLiveTopologyDeadLettersIt() {
+    publish(0, snapshot("a", 0, "1.6", AccountStatus.NORMAL));
+    publish(
+        0,
+        AccountSnapshot.newBuilder(snapshot("a", 10, "1.0", AccountStatus.REDUCE_ONLY))
+            .setUpdateTime(Instant.parse("9999-12-31T00:00:00Z"))
+            .build());
+    publish(0, snapshot("a", 20, "1.1", AccountStatus.REDUCE_ONLY));
+    Events replayed = new Events();
+
+    ReplayReport report =
+        replay(
+            DerivationConfig.defaults(),
+            new TimeRange(at(0), at(100)),
+            WarmUp.all(),
+            AccountFilter.all(),
+            replayed);
+
+    Events live = liveEvents(DerivationConfig.defaults(), at(0));
+    assertThat(replayed.transitions).containsExactlyElementsOf(live.transitions).hasSize(2);
+    assertThat(replayed.levels).containsExactlyElementsOf(live.levels).hasSize(2);
+    assertThat(report.badRecords().byKind()).containsOnly(entry(AccountFold.UPDATE_TIME_AHEAD, 1L));
   }
 
   /** Collects events in memory. */
