@@ -4,13 +4,15 @@ import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The uniMMR levels and the recovery hysteresis of the derivation.
+ * The uniMMR levels and the recovery hysteresis of the derivation, and how far ahead of its
+ * observation a snapshot's {@code updateTime} may be.
  *
  * <p>A level is BREACHED when uniMMR falls below it and RECOVERED when uniMMR comes back to {@code
  * level × (1 + hysteresis)} or above. Levels are kept most lenient first (highest level first) and
@@ -18,8 +20,12 @@ import java.util.Objects;
  *
  * @param levels distinct positive levels, highest first, each with scale 8
  * @param hysteresis in [0, 1)
+ * @param maxUpdateTimeLead a snapshot whose {@code updateTime} is more than this after its {@code
+ *     observedAt} is rejected (see {@link AccountFold}): accepted, it would make every later
+ *     snapshot of the account stale until the wall clock caught up
  */
-public record DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
+public record DerivationConfig(
+    List<BigDecimal> levels, BigDecimal hysteresis, Duration maxUpdateTimeLead) {
 
   /** Decimals of every level and uniMMR, as in the Avro schemas. */
   public static final int SCALE = 8;
@@ -55,9 +61,25 @@ public record DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
           .withDefault("0.02")
           .validate(DerivationConfig::validHysteresis, HYSTERESIS_RULE);
 
+  public static final ConfigField<Duration> MAX_UPDATE_TIME_LEAD =
+      ConfigField.duration(
+              "derive.max.update.time.lead",
+              "A snapshot whose updateTime is more than this after its observedAt is dead-lettered"
+                  + " instead of derived (live and in replay)")
+          .withDefault("5m")
+          .validate(d -> !d.isNegative(), "zero or positive");
+
+  /** The default of {@link #MAX_UPDATE_TIME_LEAD}. */
+  public static final Duration DEFAULT_MAX_UPDATE_TIME_LEAD = Duration.ofMinutes(5);
+
   public DerivationConfig {
     Objects.requireNonNull(levels, "levels");
     Objects.requireNonNull(hysteresis, "hysteresis");
+    Objects.requireNonNull(maxUpdateTimeLead, "maxUpdateTimeLead");
+    if (maxUpdateTimeLead.isNegative()) {
+      throw new IllegalArgumentException(
+          "maxUpdateTimeLead " + maxUpdateTimeLead + " must not be negative");
+    }
     if (!validLevels(levels)) {
       throw new IllegalArgumentException("levels " + levels + " must be " + LEVELS_RULE);
     }
@@ -71,7 +93,12 @@ public record DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
     levels = List.copyOf(normalized);
   }
 
-  /** Levels 1.5, 1.2, 1.05 and a hysteresis of 2 %. */
+  /** These levels and hysteresis with the default {@link #maxUpdateTimeLead} (what-if runs). */
+  public DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
+    this(levels, hysteresis, DEFAULT_MAX_UPDATE_TIME_LEAD);
+  }
+
+  /** Levels 1.5, 1.2, 1.05, a hysteresis of 2 % and an update-time lead of 5 minutes. */
   public static DerivationConfig defaults() {
     return new DerivationConfig(
         List.of(new BigDecimal("1.5"), new BigDecimal("1.2"), new BigDecimal("1.05")),
@@ -79,20 +106,21 @@ public record DerivationConfig(List<BigDecimal> levels, BigDecimal hysteresis) {
   }
 
   /**
-   * Reads {@code derive.levels} and {@code derive.hysteresis}; problems go to the reader (null
-   * result then).
+   * Reads {@code derive.levels}, {@code derive.hysteresis} and {@code derive.max.update.time.lead};
+   * problems go to the reader (null result then).
    */
   public static DerivationConfig from(ConfigReader reader) {
     List<BigDecimal> levels = reader.get(LEVELS);
     BigDecimal hysteresis = reader.get(HYSTERESIS);
-    if (levels == null || hysteresis == null) {
+    Duration lead = reader.get(MAX_UPDATE_TIME_LEAD);
+    if (levels == null || hysteresis == null || lead == null) {
       return null;
     }
-    return new DerivationConfig(levels, hysteresis);
+    return new DerivationConfig(levels, hysteresis, lead);
   }
 
   public static List<ConfigField<?>> fields() {
-    return List.of(LEVELS, HYSTERESIS);
+    return List.of(LEVELS, HYSTERESIS, MAX_UPDATE_TIME_LEAD);
   }
 
   /** The uniMMR at or above which a breached {@code level} recovers: level × (1 + hysteresis). */

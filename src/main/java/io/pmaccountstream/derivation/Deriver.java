@@ -83,14 +83,6 @@ public final class Deriver {
    * @param snapshot the next snapshot of the same account
    * @return the new state and the events to emit
    */
-  /**
-   * Whether a record takes part in the derivation at all: only a snapshot keyed by its own
-   * accountId does (others are skipped and counted, live and in replay alike).
-   */
-  public static boolean isKeyedByItsAccount(String key, AccountSnapshot snapshot) {
-    return key != null && snapshot != null && key.equals(snapshot.getAccountId());
-  }
-
   public Derivation derive(AccountDerivationState previous, AccountSnapshot snapshot) {
     if (previous != null && isStale(previous, snapshot)) {
       return Derivation.stale(previous);

@@ -13,7 +13,8 @@ public record Topics(
     String statusTransitions,
     String lowUniMmr,
     String latest,
-    String deadLetter) {
+    String deadLetter,
+    String deriveDeadLetter) {
 
   private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
 
@@ -37,6 +38,13 @@ public record Topics(
       ConfigField.string("topic.dlq", "Dead-letter topic for bad payloads and fatal account errors")
           .withDefault("pm.account.dlq")
           .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+  public static final ConfigField<String> DERIVE_DEAD_LETTER =
+      ConfigField.string(
+              "topic.derive.dlq",
+              "Dead-letter topic of derive: input records it cannot decode or derive, original"
+                  + " bytes with the reason in headers")
+          .withDefault("pm.account.derive.dlq")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
 
   public static Topics defaults() {
     return new Topics(
@@ -44,7 +52,8 @@ public record Topics(
         STATUS_TRANSITIONS.defaultValue().orElseThrow(),
         LOW_UNIMMR.defaultValue().orElseThrow(),
         LATEST.defaultValue().orElseThrow(),
-        DEAD_LETTER.defaultValue().orElseThrow());
+        DEAD_LETTER.defaultValue().orElseThrow(),
+        DERIVE_DEAD_LETTER.defaultValue().orElseThrow());
   }
 
   public static Topics from(ConfigReader reader) {
@@ -53,11 +62,13 @@ public record Topics(
         reader.get(STATUS_TRANSITIONS),
         reader.get(LOW_UNIMMR),
         reader.get(LATEST),
-        reader.get(DEAD_LETTER));
+        reader.get(DEAD_LETTER),
+        reader.get(DERIVE_DEAD_LETTER));
   }
 
   public static List<ConfigField<?>> fields() {
-    return List.of(SNAPSHOTS, STATUS_TRANSITIONS, LOW_UNIMMR, LATEST, DEAD_LETTER);
+    return List.of(
+        SNAPSHOTS, STATUS_TRANSITIONS, LOW_UNIMMR, LATEST, DEAD_LETTER, DERIVE_DEAD_LETTER);
   }
 
   /** The same topics with a prefix, for replays that must never touch the live topics. */
@@ -67,6 +78,7 @@ public record Topics(
         prefix + statusTransitions,
         prefix + lowUniMmr,
         prefix + latest,
-        prefix + deadLetter);
+        prefix + deadLetter,
+        prefix + deriveDeadLetter);
   }
 }

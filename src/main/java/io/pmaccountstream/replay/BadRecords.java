@@ -1,6 +1,7 @@
 package io.pmaccountstream.replay;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,9 +53,9 @@ public final class BadRecords {
     return count;
   }
 
-  /** Counts by kind of problem. */
+  /** Counts by kind of problem, in the order of the kinds' names (so reports are stable). */
   public synchronized Map<String, Long> byKind() {
-    return Map.copyOf(byKind);
+    return Collections.unmodifiableMap(new TreeMap<>(byKind));
   }
 
   /** The first {@link #SAMPLES} bad records, as "topic-partition offset N: kind (detail)". */

@@ -4,24 +4,22 @@ import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Where a replay's derived events go: a file or prefixed topics. Events arrive in the order the
  * derivation emitted them.
  */
-public interface EventSink extends AutoCloseable {
+public interface EventSink extends OutputSink {
+
+  /** File extensions of the JSON lines sink. */
+  String[] JSON_LINES = {".jsonl", ".json"};
+
+  /** File extension of the Avro container sink. */
+  String[] AVRO = {".avro"};
 
   void transition(AccountStatusTransition event);
 
   void levelEvent(UniMmrLevelEvent event);
-
-  /** Flushes and releases; a sink that cannot finish writing throws {@link ReplayException}. */
-  @Override
-  void close();
-
-  /** Where the events went, one line per file or topic, for the end-of-run report. */
-  List<String> destinations();
 
   /**
    * The sink for a file, by its extension: {@code .jsonl} or {@code .json} (JSON lines), {@code
@@ -30,11 +28,10 @@ public interface EventSink extends AutoCloseable {
    * @throws IllegalArgumentException for any other extension
    */
   static EventSink forFile(Path out) {
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".jsonl") || name.endsWith(".json")) {
+    if (OutputSink.hasExtension(out, JSON_LINES)) {
       return new JsonLinesEventSink(out);
     }
-    if (name.endsWith(".avro")) {
+    if (OutputSink.hasExtension(out, AVRO)) {
       return new AvroContainerEventSink(out);
     }
     throw new IllegalArgumentException(
@@ -43,8 +40,7 @@ public interface EventSink extends AutoCloseable {
 
   /** Checks an output file name without creating anything (for start-up validation). */
   static boolean supportsFile(Path out) {
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".avro");
+    return OutputSink.hasExtension(out, JSON_LINES) || OutputSink.hasExtension(out, AVRO);
   }
 
   /** A sink that drops everything (a summary-only run). */

@@ -5,7 +5,6 @@ import io.pmaccountstream.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -54,39 +53,36 @@ public final class ExportJob {
 
   /** Exports the range; throws {@link ReplayException} if it cannot. */
   public ReplayReport run() {
-    long started = clock.millis();
-    try (KafkaHistory history =
-        KafkaHistory.open(
+    return new HistoryRun("export", clock, err, settings.quiet())
+        .run(
             settings.connection(),
             settings.topics().snapshots(),
             settings.range(),
             WarmUp.none(),
-            clock)) {
-      ReadPlan plan = history.plan();
-      err.println(
-          String.format(
-              Locale.ROOT,
-              "export: %s %s on %d partitions: %,d offsets, %s",
-              plan.topic(),
-              settings.range(),
-              plan.partitions().size(),
-              plan.rangeOffsets(),
-              settings.accounts()));
-      ProgressReporter progress =
-          settings.quiet()
-              ? ProgressReporter.silent()
-              : new ProgressReporter(
-                  "export", err, clock, ProgressReporter.INTERVAL, plan.totalOffsets());
-      SnapshotSink sink = SnapshotSink.forFile(settings.out());
-      ReplayReport report;
-      try (sink) {
-        report =
-            new Exporter(history.reader(), history.decoder(), settings.accounts(), sink, progress)
-                .run();
-      }
-      ReportPrinter.printExport(
-          err, report, sink.destinations(), Duration.ofMillis(clock.millis() - started));
-      return report;
-    }
+            plan ->
+                String.format(
+                    Locale.ROOT,
+                    "%s %s on %d partitions: %,d offsets, %s",
+                    plan.topic(),
+                    settings.range(),
+                    plan.partitions().size(),
+                    plan.rangeOffsets(),
+                    settings.accounts()),
+            (history, progress, elapsed) -> {
+              SnapshotSink sink = SnapshotSink.forFile(settings.out());
+              ReplayReport report;
+              try (sink) {
+                report =
+                    new Exporter(
+                            history.reader(),
+                            history.decoder(),
+                            settings.accounts(),
+                            sink,
+                            progress)
+                        .run();
+              }
+              ReportPrinter.printExport(err, report, sink.destinations(), elapsed.get());
+              return report;
+            });
   }
 }

@@ -10,8 +10,8 @@ import io.pmaccountstream.avro.AccountSnapshot;
  * @param partition its partition
  * @param offset its offset
  * @param inRange whether it lies in the requested range (false: warm-up)
- * @param keyIsAccountId whether the record is keyed by the snapshot's account id, as every record
- *     the poller writes is (the live topology skips the others)
+ * @param key the record's key as the live topology reads it (UTF-8), null when absent; the
+ *     derivation rejects a snapshot not keyed by its own accountId, live and in replay
  */
 record ReadSnapshot(
     AccountSnapshot snapshot,
@@ -19,4 +19,4 @@ record ReadSnapshot(
     int partition,
     long offset,
     boolean inRange,
-    boolean keyIsAccountId) {}
+    String key) {}

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -103,40 +104,40 @@ public final class ReplayJob {
 
   /** Runs the replay to the end of the range; throws {@link ReplayException} if it cannot. */
   public Result run() {
-    long started = clock.millis();
-    try (KafkaHistory history =
-        KafkaHistory.open(
+    return new HistoryRun("replay", clock, err, settings.quiet())
+        .run(
             settings.connection(),
             settings.topics().snapshots(),
             settings.range(),
             settings.warmUp(),
-            clock)) {
-      ReadPlan plan = history.plan();
-      err.println(describe(plan));
-      Optional<BreachSummaryCollector> summary =
-          settings.collectsSummary()
-              ? Optional.of(new BreachSummaryCollector(settings.range(), settings.derivation()))
-              : Optional.empty();
-      EventSink sink = openSink(history, plan.partitions().size());
-      ReplayReport report;
-      try (sink) {
-        report =
-            new Replayer(
-                    history.reader(),
-                    history.decoder(),
-                    settings.accounts(),
-                    new Deriver(settings.derivation()),
-                    sink,
-                    summary,
-                    progress(plan))
-                .run();
-      }
-      Optional<BreachSummary> result = summary.map(BreachSummaryCollector::summary);
-      result.ifPresent(this::emitSummary);
-      ReportPrinter.printReplay(
-          err, report, sink.destinations(), Duration.ofMillis(clock.millis() - started));
-      return new Result(report, result);
+            this::describe,
+            this::replay);
+  }
+
+  private Result replay(
+      KafkaHistory history, ProgressReporter progress, Supplier<Duration> elapsed) {
+    Optional<BreachSummaryCollector> summary =
+        settings.collectsSummary()
+            ? Optional.of(new BreachSummaryCollector(settings.range(), settings.derivation()))
+            : Optional.empty();
+    EventSink sink = openSink(history, history.plan().partitions().size());
+    ReplayReport report;
+    try (sink) {
+      report =
+          new Replayer(
+                  history.reader(),
+                  history.decoder(),
+                  settings.accounts(),
+                  new Deriver(settings.derivation()),
+                  sink,
+                  summary,
+                  progress)
+              .run();
     }
+    Optional<BreachSummary> result = summary.map(BreachSummaryCollector::summary);
+    result.ifPresent(this::emitSummary);
+    ReportPrinter.printReplay(err, report, sink.destinations(), elapsed.get());
+    return new Result(report, result);
   }
 
   /** What a replay produced. */
@@ -145,7 +146,7 @@ public final class ReplayJob {
   private String describe(ReadPlan plan) {
     return String.format(
         Locale.ROOT,
-        "replay: %s %s on %d partitions: %,d offsets in range, %,d of warm-up (%s), levels %s,"
+        "%s %s on %d partitions: %,d offsets in range, %,d of warm-up (%s), levels %s,"
             + " hysteresis %s, %s",
         plan.topic(),
         settings.range(),
@@ -156,13 +157,6 @@ public final class ReplayJob {
         settings.derivation().levels().stream().map(FieldValues::decimal).toList(),
         settings.derivation().hysteresis().toPlainString(),
         settings.accounts());
-  }
-
-  private ProgressReporter progress(ReadPlan plan) {
-    return settings.quiet()
-        ? ProgressReporter.silent()
-        : new ProgressReporter(
-            "replay", err, clock, ProgressReporter.INTERVAL, plan.totalOffsets());
   }
 
   private EventSink openSink(KafkaHistory history, int partitions) {

@@ -2,12 +2,16 @@ package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.derivation.AccountFold;
+import io.pmaccountstream.derivation.AccountFold.Derived;
+import io.pmaccountstream.derivation.AccountFold.Rejected;
+import io.pmaccountstream.derivation.AccountFold.Rejection;
 import io.pmaccountstream.derivation.Deriver;
+import io.pmaccountstream.streams.RecordFailures;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,25 +20,23 @@ import java.util.Set;
  * Runs history through the derivation: the warm-up part only to rebuild each account's state, the
  * requested range also to its outputs.
  *
- * <p>The derivation is {@link Deriver}, the same code the live Kafka Streams processor calls, fed
- * in the same order (each partition in offset order, see {@link PartitionMergeReader}), with a
- * state per account held in memory the way the processor holds it in its store. With the live
- * configuration and a warm-up from the beginning of the topic, the events are therefore the live
- * events: same event ids, same field values. Memory grows with the number of accounts, never with
- * the length of the history.
+ * <p>The derivation is {@link AccountFold}, the same fold the live Kafka Streams processor runs,
+ * fed in the same order (each partition in offset order, see {@link PartitionMergeReader}), with a
+ * state per account held in memory the way the processor holds it in its store. Records the live
+ * topology dead-letters (undecodable, rejected by the fold, failing in the derivation) are skipped
+ * and reported here with the same reasons ({@link RecordFailures}). With the live configuration and
+ * a warm-up from the beginning of the topic, the events are therefore the live events: same event
+ * ids, same field values. Memory grows with the number of accounts, never with the length of the
+ * history.
  */
 public final class Replayer {
 
-  /** Why a record whose key is not its snapshot's account id is skipped. */
-  static final String KEY_MISMATCH =
-      "key is not the snapshot's accountId (the live topology skips it too)";
-
   private final SnapshotStream stream;
-  private final Deriver deriver;
-  private final EventSink sink;
+  private final AccountFold fold;
+  private final AccountFold.States states = new MapStates();
+  private final AccountFold.Events output;
   private final Optional<BreachSummaryCollector> summary;
   private final BadRecords badRecords;
-  private final Map<String, AccountDerivationState> states = new HashMap<>();
   private final Set<String> seenInRange = new HashSet<>();
   private long warmUp;
   private long inRange;
@@ -52,8 +54,8 @@ public final class Replayer {
       ProgressReporter progress) {
     this.badRecords = new BadRecords();
     this.stream = new SnapshotStream(reader, decoder, filter, badRecords, progress);
-    this.deriver = deriver;
-    this.sink = sink;
+    this.fold = new AccountFold(deriver);
+    this.output = new CountingEvents(sink);
     this.summary = summary;
   }
 
@@ -83,46 +85,71 @@ public final class Replayer {
 
   private void derive(ReadSnapshot read) {
     AccountSnapshot snapshot = read.snapshot();
-    if (!read.keyIsAccountId()) {
-      // The live processor skips such a record before deriving; so must a faithful replay.
-      badRecords.add(
-          read.topic(),
-          read.partition(),
-          read.offset(),
-          KEY_MISMATCH,
-          "accountId " + snapshot.getAccountId());
+    AccountFold.Step step;
+    try {
+      step =
+          fold.apply(
+              read.key(), snapshot, states, read.inRange() ? output : AccountFold.Events.none());
+    } catch (ReplayException e) {
+      throw e; // the sink failed: not the record's fault
+    } catch (RuntimeException e) {
+      Rejection bad = RecordFailures.unprocessable(e).orElseThrow(() -> e);
+      badRecords.add(read.topic(), read.partition(), read.offset(), bad.reason(), bad.detail());
       return;
     }
-    AccountDerivationState previous = states.get(snapshot.getAccountId());
-    Derivation derivation = deriver.derive(previous, snapshot);
-    if (derivation.accepted()) {
-      states.put(snapshot.getAccountId(), derivation.state());
+    if (step instanceof Rejected rejected) {
+      Rejection bad = rejected.rejection();
+      badRecords.add(read.topic(), read.partition(), read.offset(), bad.reason(), bad.detail());
+      return;
     }
-    if (read.inRange()) {
-      emit(snapshot, previous, derivation);
-    } else {
+    if (!read.inRange()) {
       warmUp++;
+      return;
+    }
+    Derived derived = (Derived) step;
+    inRange++;
+    seenInRange.add(snapshot.getAccountId());
+    if (derived.derivation().stale()) {
+      stale++;
+    }
+    if (summary.isPresent()) {
+      summary.get().observe(snapshot, derived.previous(), derived.derivation());
     }
   }
 
-  private void emit(
-      AccountSnapshot snapshot, AccountDerivationState previous, Derivation derivation) {
-    inRange++;
-    seenInRange.add(snapshot.getAccountId());
-    if (derivation.stale()) {
-      stale++;
+  /** Passes the events of the range to the sink, counting them. */
+  private final class CountingEvents implements AccountFold.Events {
+    private final EventSink sink;
+
+    CountingEvents(EventSink sink) {
+      this.sink = sink;
     }
-    if (derivation.transition().isPresent()) {
-      sink.transition(derivation.transition().get());
+
+    @Override
+    public void transition(AccountStatusTransition transition) {
+      sink.transition(transition);
       transitions++;
     }
-    List<UniMmrLevelEvent> events = derivation.levelEvents();
-    for (int i = 0, n = events.size(); i < n; i++) {
-      sink.levelEvent(events.get(i));
+
+    @Override
+    public void levelEvent(UniMmrLevelEvent event) {
+      sink.levelEvent(event);
+      levelEvents++;
     }
-    levelEvents += events.size();
-    if (summary.isPresent()) {
-      summary.get().observe(snapshot, previous, derivation);
+  }
+
+  /** Each account's state in memory, as the live processor keeps it in its store. */
+  private static final class MapStates implements AccountFold.States {
+    private final Map<String, AccountDerivationState> states = new HashMap<>();
+
+    @Override
+    public AccountDerivationState get(String accountId) {
+      return states.get(accountId);
+    }
+
+    @Override
+    public void put(String accountId, AccountDerivationState state) {
+      states.put(accountId, state);
     }
   }
 }

@@ -2,20 +2,11 @@ package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 
 /** Where {@code export} writes raw snapshots. */
-public interface SnapshotSink extends AutoCloseable {
+public interface SnapshotSink extends OutputSink {
 
   void accept(AccountSnapshot snapshot);
-
-  /** Flushes and releases; throws {@link ReplayException} when the file cannot be finished. */
-  @Override
-  void close();
-
-  /** Where the snapshots went, for the end-of-run report. */
-  List<String> destinations();
 
   /**
    * The sink for a file, by its extension: {@code .avro} (Avro object container of {@link
@@ -24,11 +15,10 @@ public interface SnapshotSink extends AutoCloseable {
    * @throws IllegalArgumentException for any other extension
    */
   static SnapshotSink forFile(Path out) {
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".avro")) {
+    if (OutputSink.hasExtension(out, ".avro")) {
       return new AvroSnapshotSink(out);
     }
-    if (name.endsWith(".csv")) {
+    if (OutputSink.hasExtension(out, ".csv")) {
       return new CsvSnapshotSink(out);
     }
     throw new IllegalArgumentException(

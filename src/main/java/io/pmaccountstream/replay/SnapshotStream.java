@@ -1,7 +1,7 @@
 package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.derivation.Deriver;
+import io.pmaccountstream.derivation.AccountFold;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -12,8 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * its own.
  */
 final class SnapshotStream {
-
-  static final String NO_VALUE = "no value (tombstone)";
 
   private final PartitionMergeReader reader;
   private final SnapshotDecoder decoder;
@@ -58,28 +56,22 @@ final class SnapshotStream {
           record.partition(),
           record.offset(),
           reader.inRange(record),
-          keyIsAccountId(record.key(), snapshot));
+          record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
     }
     return null;
   }
 
   private AccountSnapshot decode(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
-      badRecords.add(record.topic(), record.partition(), record.offset(), NO_VALUE, "");
+      badRecords.add(record.topic(), record.partition(), record.offset(), AccountFold.NO_VALUE, "");
       return null;
     }
     try {
       return decoder.decode(record.topic(), record.value());
     } catch (BadRecordException e) {
-      String detail = e.getMessage().substring(e.kind().length() + 2);
-      badRecords.add(record.topic(), record.partition(), record.offset(), e.kind(), detail);
+      badRecords.add(record.topic(), record.partition(), record.offset(), e.kind(), e.detail());
       return null;
     }
-  }
-
-  private static boolean keyIsAccountId(byte[] key, AccountSnapshot snapshot) {
-    return key != null
-        && Deriver.isKeyedByItsAccount(new String(key, StandardCharsets.UTF_8), snapshot);
   }
 
   long recordsRead() {

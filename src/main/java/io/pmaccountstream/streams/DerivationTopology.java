@@ -1,6 +1,7 @@
 package io.pmaccountstream.streams;
 
 import io.pmaccountstream.avro.AccountDerivationState;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.Deriver;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -20,7 +21,10 @@ import org.apache.kafka.streams.state.Stores;
  *                             │   (store + changelog)    └─▶ latest-sink
  * </pre>
  *
- * <p>No repartition topic: the input is keyed by accountId and the outputs keep that key.
+ * <p>No repartition topic: the input is keyed by accountId and the outputs keep that key. Records
+ * that cannot be decoded or derived go to the derive dead-letter topic through the Streams error
+ * handlers ({@link UndecodableSnapshotHandler}, {@link DeadLetterProcessingHandler}), not through a
+ * node of this topology.
  */
 public final class DerivationTopology {
 
@@ -45,7 +49,7 @@ public final class DerivationTopology {
    */
   public static Topology build(TopologyConfig config, DerivationSerdes serdes) {
     DerivationTopics topics = DerivationTopics.of(config.topics(), serdes);
-    Deriver deriver = new Deriver(config.derivation());
+    AccountFold fold = new AccountFold(new Deriver(config.derivation()));
     StoreBuilder<KeyValueStore<String, AccountDerivationState>> store =
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STORE), serdes.key(), serdes.state());
@@ -58,7 +62,7 @@ public final class DerivationTopology {
         topics.snapshots().keySerde().deserializer(),
         topics.snapshots().valueSerde().deserializer(),
         topics.snapshots().name());
-    topology.addProcessor(PROCESSOR, () -> new DeriveProcessor(deriver, STORE), SOURCE);
+    topology.addProcessor(PROCESSOR, () -> new DeriveProcessor(fold, STORE), SOURCE);
     topology.addStateStore(store, PROCESSOR);
     addSink(topology, TRANSITIONS_SINK, topics.statusTransitions());
     addSink(topology, LOW_UNIMMR_SINK, topics.lowUniMmr());

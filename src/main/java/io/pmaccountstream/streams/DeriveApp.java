@@ -3,20 +3,26 @@ package io.pmaccountstream.streams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.serde.SchemaRegistryClient;
 import io.pmaccountstream.serde.SubjectCompatibility;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,22 +35,52 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start()} checks the topics ({@link TopicSetup}), makes the output and
  * changelog subjects BACKWARD_TRANSITIVE, starts Streams and binds its metrics to Micrometer; a
- * stream thread that dies is handled by {@link ThreadReplacementPolicy} (replace a few times, then
- * shut down so the process exits non-zero); {@link #close(Duration)} stops cleanly within a timeout
- * (the CLI calls it on SIGTERM); {@link #stopped()} completes when Streams stops, by close or by
- * error.
+ * stream thread that dies is handled by {@link ThreadReplacementPolicy} (wait out a registry
+ * outage, replace a few times, then shut down so the process exits non-zero); {@link #readiness()}
+ * and {@link #liveness()} are the health checks of the ops endpoint; {@link #close(Duration)} stops
+ * cleanly within a timeout (the CLI calls it on SIGTERM); {@link #stopped()} completes when Streams
+ * stops, by close or by error.
  */
 public final class DeriveApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeriveApp.class);
 
+  /** {@code ThreadMetadata.threadState()} of a stream thread that no longer processes. */
+  private static final Set<String> DEAD_THREAD_STATES = Set.of("DEAD", "PENDING_SHUTDOWN");
+
   /** Every setting of the app, read and validated together. */
   public record Settings(KafkaConnection connection, TopologyConfig topology, DeriveConfig derive) {
 
-    /** Reads every field; call {@link ConfigReader#throwIfProblems()} before using the result. */
+    public Settings {
+      Objects.requireNonNull(connection, "connection");
+      Objects.requireNonNull(topology, "topology");
+      Objects.requireNonNull(derive, "derive");
+    }
+
+    /**
+     * Reads and validates every component.
+     *
+     * @throws ConfigException listing every problem of every component (and those the reader had
+     *     found before)
+     */
     public static Settings from(ConfigReader reader) {
-      return new Settings(
-          KafkaConnection.from(reader), TopologyConfig.from(reader), DeriveConfig.from(reader));
+      KafkaConnection connection = KafkaConnection.from(reader);
+      TopologyConfig topology = readingOn(() -> TopologyConfig.from(reader));
+      DeriveConfig derive = readingOn(() -> DeriveConfig.from(reader));
+      reader.throwIfProblems();
+      return new Settings(connection, topology, derive);
+    }
+
+    /**
+     * A component, or null when it is invalid: its problems are in the reader, and reading the next
+     * component adds that one's, so {@link ConfigReader#throwIfProblems()} lists them all.
+     */
+    private static <T> T readingOn(Supplier<T> component) {
+      try {
+        return component.get();
+      } catch (ConfigException e) {
+        return null;
+      }
     }
 
     public static List<ConfigField<?>> fields() {
@@ -61,6 +97,7 @@ public final class DeriveApp implements AutoCloseable {
   private final MeterRegistry meters;
   private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
   private KafkaStreamsMetrics streamsMetrics;
+  private volatile boolean closeRequested;
   private ScheduledExecutorService metricsScheduler;
 
   private DeriveApp(
@@ -105,11 +142,23 @@ public final class DeriveApp implements AutoCloseable {
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, derive.commitInterval().toMillis());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, derive.threads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, derive.replicationFactor());
-    props.put(
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-        UndecodableSnapshotHandler.class.getName());
+    props.putAll(deadLetterProperties(settings.topology().topics()));
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
     return props;
+  }
+
+  /**
+   * The error handlers that dead-letter bad records to the derive dead-letter topic and skip them,
+   * and the topic they write to.
+   */
+  static Map<String, Object> deadLetterProperties(Topics topics) {
+    return Map.of(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        UndecodableSnapshotHandler.class.getName(),
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProcessingHandler.class.getName(),
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+        topics.deriveDeadLetter());
   }
 
   /**
@@ -172,6 +221,46 @@ public final class DeriveApp implements AutoCloseable {
     return streams.state() == KafkaStreams.State.RUNNING;
   }
 
+  /** Readiness: UP while Kafka Streams is RUNNING; the reason names the state otherwise. */
+  public HealthCheck readiness() {
+    return HealthCheck.named(
+        "kafka-streams",
+        () ->
+            isRunning()
+                ? HealthCheck.Result.up("RUNNING")
+                : HealthCheck.Result.down("Kafka Streams state " + state()));
+  }
+
+  /**
+   * Liveness: DOWN when Kafka Streams gave up (ERROR), stopped without being asked to, or runs with
+   * fewer live stream threads than {@code derive.threads} (a thread died and was not replaced), so
+   * the supervisor restarts the process. A thread being replaced is DOWN for that moment only;
+   * probes should allow a few failures.
+   */
+  public HealthCheck liveness() {
+    return HealthCheck.named("kafka-streams-alive", this::checkAlive);
+  }
+
+  private HealthCheck.Result checkAlive() {
+    KafkaStreams.State state = streams.state();
+    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+      return HealthCheck.Result.down("Kafka Streams is in " + state + " (see the log)");
+    }
+    if (!state.isRunningOrRebalancing()) {
+      return closeRequested || state == KafkaStreams.State.CREATED
+          ? HealthCheck.Result.up(state.toString())
+          : HealthCheck.Result.down("Kafka Streams stopped (" + state + ") without a close");
+    }
+    long live =
+        streams.metadataForLocalThreads().stream()
+            .filter(t -> !DEAD_THREAD_STATES.contains(t.threadState()))
+            .count();
+    int configured = settings.derive().threads();
+    return live < configured
+        ? HealthCheck.Result.down(live + " of " + configured + " stream threads alive")
+        : HealthCheck.Result.up(state + ", " + live + " stream thread(s) alive");
+  }
+
   /** Completes with NOT_RUNNING after a close, or ERROR when Streams gave up. */
   public CompletableFuture<KafkaStreams.State> stopped() {
     return stopped;
@@ -179,6 +268,7 @@ public final class DeriveApp implements AutoCloseable {
 
   /** Stops within {@code timeout}; true when Streams stopped cleanly in time. */
   public boolean close(Duration timeout) {
+    closeRequested = true;
     boolean clean = streams.close(timeout);
     if (streamsMetrics != null) {
       streamsMetrics.close();

@@ -1,10 +1,12 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,16 @@ public record DeriveConfig(
     Duration metricsRefresh,
     Duration startupTimeout,
     Duration shutdownTimeout) {
+
+  public DeriveConfig {
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(replacementWindow, "replacementWindow");
+    Objects.requireNonNull(metricsRefresh, "metricsRefresh");
+    Objects.requireNonNull(startupTimeout, "startupTimeout");
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+  }
 
   public static final ConfigField<String> APPLICATION_ID =
       ConfigField.string(
@@ -101,19 +113,40 @@ public record DeriveConfig(
           .withDefault("30s")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
 
+  /**
+   * Reads and validates every field.
+   *
+   * @throws ConfigException listing every problem the reader has found so far, when any of these
+   *     fields is invalid
+   */
   public static DeriveConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
+    String applicationId = reader.get(APPLICATION_ID);
+    Optional<Path> stateDir = reader.read(STATE_DIR);
+    Duration commitInterval = reader.get(COMMIT_INTERVAL);
+    Integer threads = reader.get(THREADS);
+    Integer replicationFactor = reader.get(REPLICATION_FACTOR);
+    Boolean createTopics = reader.get(CREATE_TOPICS);
+    Integer threadReplacements = reader.get(THREAD_REPLACEMENTS);
+    Duration replacementWindow = reader.get(REPLACEMENT_WINDOW);
+    Duration metricsRefresh = reader.get(METRICS_REFRESH);
+    Duration startupTimeout = reader.get(STARTUP_TIMEOUT);
+    Duration shutdownTimeout = reader.get(SHUTDOWN_TIMEOUT);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
     return new DeriveConfig(
-        reader.get(APPLICATION_ID),
-        reader.read(STATE_DIR),
-        reader.get(COMMIT_INTERVAL),
-        orZero(reader.get(THREADS)),
-        orZero(reader.get(REPLICATION_FACTOR)),
-        Boolean.TRUE.equals(reader.get(CREATE_TOPICS)),
-        orZero(reader.get(THREAD_REPLACEMENTS)),
-        reader.get(REPLACEMENT_WINDOW),
-        reader.get(METRICS_REFRESH),
-        reader.get(STARTUP_TIMEOUT),
-        reader.get(SHUTDOWN_TIMEOUT));
+        applicationId,
+        stateDir,
+        commitInterval,
+        threads,
+        replicationFactor,
+        createTopics,
+        threadReplacements,
+        replacementWindow,
+        metricsRefresh,
+        startupTimeout,
+        shutdownTimeout);
   }
 
   public static List<ConfigField<?>> fields() {
@@ -129,9 +162,5 @@ public record DeriveConfig(
         METRICS_REFRESH,
         STARTUP_TIMEOUT,
         SHUTDOWN_TIMEOUT);
-  }
-
-  private static int orZero(Integer value) {
-    return value == null ? 0 : value;
   }
 }

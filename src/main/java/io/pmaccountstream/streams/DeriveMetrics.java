@@ -11,8 +11,8 @@ import org.apache.kafka.streams.StreamsMetrics;
  * <ul>
  *   <li>{@value #STALE}: snapshots ignored because they are older than the account's last accepted
  *       one;
- *   <li>{@value #SKIPPED}: records that are not a snapshot of their key's account (null value, null
- *       key or a key that is not the value's accountId);
+ *   <li>{@value #SKIPPED}: records the derivation rejected and dead-lettered (null value, null key
+ *       or a key that is not the value's accountId, an updateTime far after observedAt);
  *   <li>{@value #TRANSITIONS} and {@value #LEVEL_EVENTS}: events emitted.
  * </ul>
  */

@@ -2,10 +2,11 @@ package io.pmaccountstream.streams;
 
 import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.derivation.Derivation;
-import io.pmaccountstream.derivation.Deriver;
-import java.util.List;
+import io.pmaccountstream.derivation.AccountFold;
+import io.pmaccountstream.derivation.AccountFold.Derived;
+import io.pmaccountstream.derivation.AccountFold.Rejected;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,85 +16,104 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Moves records and state around the {@link Deriver}: reads the account's state, derives, stores
- * the new state and forwards each event to its sink with the snapshot's observedAt as timestamp.
- * The decisions are all the Deriver's.
+ * Moves records and state around the {@link AccountFold}: the fold reads and writes the account's
+ * state in the store and hands each event back to be forwarded to its sink, with the snapshot's
+ * observedAt as timestamp. The decisions are all the fold's.
+ *
+ * <p>A record the fold rejects is thrown as a {@link RejectedSnapshotException}, which {@link
+ * DeadLetterProcessingHandler} dead-letters with the record's original bytes and skips.
  */
 final class DeriveProcessor implements Processor<String, AccountSnapshot, String, Object> {
 
   private static final Logger log = LoggerFactory.getLogger(DeriveProcessor.class);
 
-  private final Deriver deriver;
+  private final AccountFold fold;
   private final String storeName;
   private ProcessorContext<String, Object> context;
-  private KeyValueStore<String, AccountDerivationState> store;
   private DeriveMetrics metrics;
+  private AccountFold.States states;
 
-  DeriveProcessor(Deriver deriver, String storeName) {
-    this.deriver = deriver;
+  DeriveProcessor(AccountFold fold, String storeName) {
+    this.fold = fold;
     this.storeName = storeName;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.store = context.getStateStore(storeName);
     this.metrics = DeriveMetrics.register(context.metrics(), context.taskId().toString());
+    this.states = storeStates(context.getStateStore(storeName));
+  }
+
+  /** The fold's view of a key-value store. */
+  static AccountFold.States storeStates(KeyValueStore<String, AccountDerivationState> store) {
+    return new AccountFold.States() {
+      @Override
+      public AccountDerivationState get(String accountId) {
+        return store.get(accountId);
+      }
+
+      @Override
+      public void put(String accountId, AccountDerivationState state) {
+        store.put(accountId, state);
+      }
+    };
   }
 
   @Override
   public void process(Record<String, AccountSnapshot> record) {
-    String accountId = record.key();
     AccountSnapshot snapshot = record.value();
-    if (!Deriver.isKeyedByItsAccount(accountId, snapshot)) {
-      skip(record);
-      return;
+    AccountFold.Step step = fold.apply(record.key(), snapshot, states, new Forwarder(record));
+    if (step instanceof Rejected rejected) {
+      metrics.skipped().record();
+      throw new RejectedSnapshotException(rejected.rejection());
     }
-    Derivation derivation = deriver.derive(store.get(accountId), snapshot);
-    if (derivation.stale()) {
+    if (((Derived) step).derivation().stale()) {
       metrics.stale().record();
       if (log.isDebugEnabled()) {
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("accountId", accountId)) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("accountId", record.key())) {
           log.debug(
               "Ignored stale snapshot updateTime={} observedAt={}",
               snapshot.getUpdateTime(),
               snapshot.getObservedAt());
         }
       }
-      return;
     }
-    store.put(accountId, derivation.state());
-    long timestamp = snapshot.getObservedAt().toEpochMilli();
-    derivation
-        .transition()
-        .ifPresent(
-            t -> {
-              metrics.transitions().record();
-              forward(accountId, t, timestamp, DerivationTopology.TRANSITIONS_SINK);
-            });
-    List<UniMmrLevelEvent> levelEvents = derivation.levelEvents();
-    for (int i = 0; i < levelEvents.size(); i++) {
+  }
+
+  /** Forwards the events of one snapshot, keyed by its account, at its observedAt. */
+  private final class Forwarder implements AccountFold.Events {
+    private final String key;
+    private final long timestamp;
+
+    Forwarder(Record<String, AccountSnapshot> record) {
+      this.key = record.key();
+      this.timestamp =
+          record.value() == null
+              ? record.timestamp()
+              : record.value().getObservedAt().toEpochMilli();
+    }
+
+    @Override
+    public void transition(AccountStatusTransition transition) {
+      metrics.transitions().record();
+      forward(transition, DerivationTopology.TRANSITIONS_SINK);
+    }
+
+    @Override
+    public void levelEvent(UniMmrLevelEvent event) {
       metrics.levelEvents().record();
-      forward(accountId, levelEvents.get(i), timestamp, DerivationTopology.LOW_UNIMMR_SINK);
+      forward(event, DerivationTopology.LOW_UNIMMR_SINK);
     }
-    forward(accountId, snapshot, timestamp, DerivationTopology.LATEST_SINK);
-  }
 
-  private void forward(String key, Object value, long timestamp, String sink) {
-    context.forward(new Record<>(key, value, timestamp), sink);
-  }
+    @Override
+    public void accepted(AccountSnapshot snapshot) {
+      forward(snapshot, DerivationTopology.LATEST_SINK);
+    }
 
-  private void skip(Record<String, AccountSnapshot> record) {
-    metrics.skipped().record();
-    String valueAccount = record.value() == null ? null : record.value().getAccountId();
-    log.warn(
-        "Skipped a snapshot record whose key is not its accountId (key={}, accountId={}, {})",
-        record.key(),
-        valueAccount,
-        context
-            .recordMetadata()
-            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-            .orElse("?"));
+    private void forward(Object value, String sink) {
+      context.forward(new Record<>(key, value, timestamp), sink);
+    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.serde.CauseChain;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,35 +14,64 @@ import org.slf4j.LoggerFactory;
 /**
  * What to do when a stream thread dies of an exception.
  *
- * <p>Policy: replace the thread, at most {@code maxReplacements} times within {@code window};
- * beyond that, or for a JVM {@link Error} (out of memory and the like), shut this client down so
- * the process exits non-zero and its supervisor (k8s) restarts it with back-off and alerts. Under
- * exactly-once a replaced thread resumes from the last committed transaction, so a replacement
- * neither loses nor duplicates output. A deterministic failure (a bug on one record) fails again on
- * every replacement and so ends in a shutdown instead of a hot loop.
+ * <ul>
+ *   <li>A JVM {@link Error} (out of memory and the like): shut this client down so the process
+ *       exits non-zero and its supervisor (k8s) restarts it.
+ *   <li>A schema registry failure (the error handlers fail only for the registry's own faults:
+ *       unreachable, 5xx, credentials refused): processing holds back. The thread is replaced after
+ *       a back-off ({@link #FIRST_BACKOFF} doubling to {@link #MAX_BACKOFF}), without counting
+ *       against the replacement budget, so the app resumes by itself when the registry answers
+ *       again and never skips a record for it.
+ *   <li>Anything else: replace the thread, at most {@code maxReplacements} times within {@code
+ *       window}; beyond that, shut the client down. Bad records do not get here (they are
+ *       dead-lettered), so this is a bug or an infrastructure failure that a restart may clear.
+ * </ul>
+ *
+ * Under exactly-once a replaced thread resumes from the last committed transaction, so a
+ * replacement neither loses nor duplicates output.
  */
 final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ThreadReplacementPolicy.class);
 
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  /** Waits; the policy's only way to pass time, so tests need not sleep. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
   private final int maxReplacements;
   private final Duration window;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final Deque<Instant> recent = new ArrayDeque<>();
+  private Duration nextBackoff = FIRST_BACKOFF;
+  private Instant lastOutage;
 
   ThreadReplacementPolicy(int maxReplacements, Duration window, Clock clock) {
+    this(maxReplacements, window, clock, d -> Thread.sleep(d.toMillis()));
+  }
+
+  ThreadReplacementPolicy(int maxReplacements, Duration window, Clock clock, Sleeper sleeper) {
     this.maxReplacements = maxReplacements;
     this.window = window;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   @Override
   public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
-    if (causedByError(exception)) {
+    if (CauseChain.find(exception, Error.class).isPresent()) {
       log.error("Stream thread died of a JVM error; shutting the derive client down", exception);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     Instant now = clock.instant();
+    if (CauseChain.find(exception, SchemaRegistryException.class).isPresent()) {
+      return holdBack(now, exception);
+    }
     while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minus(window))) {
       recent.removeFirst();
     }
@@ -62,12 +93,24 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
-  private static boolean causedByError(Throwable exception) {
-    for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof Error) {
-        return true;
-      }
+  private StreamThreadExceptionResponse holdBack(Instant now, Throwable exception) {
+    if (lastOutage == null || lastOutage.isBefore(now.minus(window))) {
+      nextBackoff = FIRST_BACKOFF;
     }
-    return false;
+    lastOutage = now;
+    Duration backoff = nextBackoff;
+    nextBackoff =
+        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    log.error(
+        "The schema registry failed ({}); holding processing back, replacing the stream thread in"
+            + " {} (nothing is skipped)",
+        CauseChain.find(exception, SchemaRegistryException.class).orElseThrow().getMessage(),
+        backoff);
+    try {
+      sleeper.sleep(backoff);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 }

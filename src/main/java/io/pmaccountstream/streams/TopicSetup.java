@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the topics of the derivation at start-up: the input must exist (the poller owns it); the
- * outputs are created when missing, with the input's partition count, {@code pm.account.latest}
- * compacted; an existing latest topic that is not compacted is refused, because consumers building
- * a table from it would otherwise lose accounts to retention.
+ * outputs and the derive dead-letter topic are created when missing, with the input's partition
+ * count, {@code pm.account.latest} compacted; an existing latest topic that is not compacted is
+ * refused, because consumers building a table from it would otherwise lose accounts to retention.
  */
 final class TopicSetup {
 
@@ -53,7 +53,13 @@ final class TopicSetup {
             .partitions()
             .size();
     List<NewTopic> missing = new ArrayList<>();
-    for (String output : List.of(topics.statusTransitions(), topics.lowUniMmr(), topics.latest())) {
+    List<String> outputs =
+        List.of(
+            topics.statusTransitions(),
+            topics.lowUniMmr(),
+            topics.latest(),
+            topics.deriveDeadLetter());
+    for (String output : outputs) {
       if (describe(output).isEmpty()) {
         Optional<Short> rf =
             replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);

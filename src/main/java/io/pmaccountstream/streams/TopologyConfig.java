@@ -1,5 +1,6 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.derivation.DerivationConfig;
@@ -26,13 +27,19 @@ public record TopologyConfig(Topics topics, DerivationConfig derivation) {
   }
 
   /**
-   * Reads the topics and the derivation rules; problems go to the reader (null result when the
-   * derivation rules are invalid; call {@link ConfigReader#throwIfProblems()} before use).
+   * Reads and validates the topics and the derivation rules.
+   *
+   * @throws ConfigException listing every problem the reader has found so far, when any of these
+   *     fields is invalid
    */
   public static TopologyConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
     Topics topics = Topics.from(reader);
     DerivationConfig derivation = DerivationConfig.from(reader);
-    return derivation == null ? null : new TopologyConfig(topics, derivation);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
+    return new TopologyConfig(topics, derivation);
   }
 
   public static List<ConfigField<?>> fields() {

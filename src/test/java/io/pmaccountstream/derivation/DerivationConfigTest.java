@@ -111,9 +111,9 @@ class DerivationConfigTest {
   }
 
   @Test
-  void fieldsListsBothKeys() {
+  void fieldsListsEveryKey() {
     assertThat(DerivationConfig.fields())
         .extracting(f -> f.name())
-        .containsExactly("derive.levels", "derive.hysteresis");
+        .containsExactly("derive.levels", "derive.hysteresis", "derive.max.update.time.lead");
   }
 }

@@ -471,7 +471,8 @@ class KubernetesManifestsTest {
             defaults.statusTransitions(),
             defaults.lowUniMmr(),
             defaults.latest(),
-            defaults.deadLetter());
+            defaults.deadLetter(),
+            defaults.deriveDeadLetter());
 
     assertThat(of(GenericKubernetesResource.class))
         .allSatisfy(

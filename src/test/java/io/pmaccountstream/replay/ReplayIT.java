@@ -358,7 +358,9 @@ class ReplayIT {
             "--set",
             Topics.LATEST.name() + "=" + topics.latest(),
             "--set",
-            Topics.DEAD_LETTER.name() + "=" + topics.deadLetter()));
+            Topics.DEAD_LETTER.name() + "=" + topics.deadLetter(),
+            "--set",
+            Topics.DERIVE_DEAD_LETTER.name() + "=" + topics.deriveDeadLetter()));
     return all.toArray(String[]::new);
   }
 
@@ -373,6 +375,7 @@ class ReplayIT {
     flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
     flags.put(Topics.LATEST.name(), topics.latest());
     flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
+    flags.put(Topics.DERIVE_DEAD_LETTER.name(), topics.deriveDeadLetter());
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), dir.resolve("state").toString());
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), "100ms");

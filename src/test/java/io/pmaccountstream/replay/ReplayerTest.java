@@ -4,16 +4,20 @@ import static io.pmaccountstream.replay.Records.at;
 import static io.pmaccountstream.replay.Records.dec;
 import static io.pmaccountstream.replay.Records.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
+import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.streams.LiveTopology;
+import io.pmaccountstream.streams.TopologyConfig;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +29,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReplayerTest {
 
@@ -35,8 +40,9 @@ class ReplayerTest {
 
   private final LogConsumer consumer = new LogConsumer(TOPIC, 2, 7);
   private final FakeDecoder decoder = new FakeDecoder();
-  private final List<List<AccountSnapshot>> partitions =
-      List.of(new ArrayList<>(), new ArrayList<>());
+  private final List<List<Published>> partitions = List.of(new ArrayList<>(), new ArrayList<>());
+
+  @TempDir Path stateDir;
 
   private void publish(int partition, AccountSnapshot snapshot) {
     publish(partition, snapshot.getAccountId(), snapshot);
@@ -45,7 +51,7 @@ class ReplayerTest {
   private void publish(int partition, String key, AccountSnapshot snapshot) {
     consumer.append(
         partition, snapshot.getObservedAt().toEpochMilli(), key, decoder.encode(snapshot));
-    partitions.get(partition).add(snapshot);
+    partitions.get(partition).add(new Published(key, snapshot));
   }
 
   /** A random walk of uniMMR around the levels for a few accounts, with some stale snapshots. */
@@ -66,25 +72,32 @@ class ReplayerTest {
     }
   }
 
-  /** What the live processor emits per partition in offset order, kept for records in range. */
+  /**
+   * What the live Streams processor (the real topology, its serdes and store, under {@code
+   * TopologyTestDriver}) emits for the published records, each partition in offset order, kept for
+   * records observed at or after {@code from}. Accounts never share a partition here, so piping the
+   * partitions one after the other keeps every account's order.
+   */
   private Events liveEvents(DerivationConfig config, Instant from) {
-    Deriver deriver = new Deriver(config);
     Events events = new Events();
-    for (List<AccountSnapshot> partition : partitions) {
-      Map<String, AccountDerivationState> store = new HashMap<>();
-      for (AccountSnapshot s : partition) {
-        Derivation d = deriver.derive(store.get(s.getAccountId()), s);
-        if (d.accepted()) {
-          store.put(s.getAccountId(), d.state());
-        }
-        if (!s.getObservedAt().isBefore(from)) {
-          d.transition().ifPresent(events::transition);
-          d.levelEvents().forEach(events::levelEvent);
+    try (LiveTopology live =
+        new LiveTopology(new TopologyConfig(Topics.defaults(), config), stateDir)) {
+      for (List<Published> partition : partitions) {
+        for (Published record : partition) {
+          live.pipe(record.key(), record.snapshot());
         }
       }
+      live.transitions().stream()
+          .filter(t -> !t.getObservedAt().isBefore(from))
+          .forEach(events::transition);
+      live.levelEvents().stream()
+          .filter(e -> !e.getObservedAt().isBefore(from))
+          .forEach(events::levelEvent);
     }
     return events;
   }
+
+  private record Published(String key, AccountSnapshot snapshot) {}
 
   private ReplayReport replay(
       DerivationConfig config,
@@ -226,7 +239,7 @@ class ReplayerTest {
     assertThat(events.transitions).hasSize(1);
     assertThat(events.levels).isEmpty();
     assertThat(report.badRecords().count()).isEqualTo(2);
-    assertThat(report.badRecords().byKind()).containsOnlyKeys(Replayer.KEY_MISMATCH);
+    assertThat(report.badRecords().byKind()).containsOnlyKeys(AccountFold.KEY_MISMATCH);
   }
 
   @Test
@@ -247,6 +260,31 @@ class ReplayerTest {
     assertThat(report.badRecords().count()).isEqualTo(1);
     assertThat(events.transitions).hasSize(2);
     assertThat(events.levels).hasSize(3);
+  }
+
+  @Test
+  void aSnapshotWithAnUpdateTimeFarAheadIsSkippedWhereTheLiveTopologyDeadLettersIt() {
+    publish(0, snapshot("a", 0, "1.6", AccountStatus.NORMAL));
+    publish(
+        0,
+        AccountSnapshot.newBuilder(snapshot("a", 10, "1.0", AccountStatus.REDUCE_ONLY))
+            .setUpdateTime(Instant.parse("9999-12-31T00:00:00Z"))
+            .build());
+    publish(0, snapshot("a", 20, "1.1", AccountStatus.REDUCE_ONLY));
+    Events replayed = new Events();
+
+    ReplayReport report =
+        replay(
+            DerivationConfig.defaults(),
+            new TimeRange(at(0), at(100)),
+            WarmUp.all(),
+            AccountFilter.all(),
+            replayed);
+
+    Events live = liveEvents(DerivationConfig.defaults(), at(0));
+    assertThat(replayed.transitions).containsExactlyElementsOf(live.transitions).hasSize(2);
+    assertThat(replayed.levels).containsExactlyElementsOf(live.levels).hasSize(2);
+    assertThat(report.badRecords().byKind()).containsOnly(entry(AccountFold.UPDATE_TIME_AHEAD, 1L));
   }
 
   /** Collects events in memory. */

@@ -12,6 +12,7 @@ import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.LevelEventKind;
 import io.pmaccountstream.avro.TransitionDirection;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
@@ -60,6 +61,7 @@ class DerivationTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "derive-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.putAll(DeriveApp.deadLetterProperties(config.topics()));
     driver = new TopologyTestDriver(DerivationTopology.build(config, serdes), props);
     snapshots = input(topics.snapshots());
     transitions = output(topics.statusTransitions());
@@ -258,7 +260,7 @@ class DerivationTopologyTest {
   }
 
   @Test
-  void recordsThatAreNotASnapshotOfTheirKeyAreSkippedAndCounted() {
+  void recordsThatAreNotASnapshotOfTheirKeyAreDeadLetteredSkippedAndCounted() {
     snapshots.pipeInput(B, TestSnapshots.of(A).uniMmr("1.0").at(0));
     snapshots.pipeInput(A, null, instant(1));
     snapshots.pipeInput(null, TestSnapshots.of(A).uniMmr("1.0").at(2));
@@ -267,6 +269,15 @@ class DerivationTopologyTest {
     assertThat(levels.isEmpty()).isTrue();
     assertThat(latest.isEmpty()).isTrue();
     assertThat(metricTotal(DeriveMetrics.SKIPPED)).isEqualTo(3.0);
+    assertThat(
+            driver
+                .createOutputTopic(
+                    Topics.defaults().deriveDeadLetter(),
+                    new org.apache.kafka.common.serialization.StringDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readRecordsToList())
+        .extracting(r -> new String(r.headers().lastHeader(DeadLetters.REASON).value()))
+        .containsExactly(AccountFold.KEY_MISMATCH, AccountFold.NO_VALUE, AccountFold.KEY_MISMATCH);
 
     pipe(TestSnapshots.of(A).uniMmr("1.0").at(3));
     assertThat(transitions.readValue().getPreviousStatus()).isNull();

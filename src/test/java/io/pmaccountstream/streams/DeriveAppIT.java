@@ -136,7 +136,8 @@ class DeriveAppIT {
   }
 
   @Test
-  void createsACompactedLatestTopicAndMakesSubjectsBackwardTransitive() throws Exception {
+  void createsTheOutputsTheDeadLetterTopicAndACompactedLatestAndMakesSubjectsBackwardTransitive()
+      throws Exception {
     DeriveItSupport.produce(
         kafka.bootstrapServers(),
         topics.snapshots(),
@@ -156,7 +157,11 @@ class DeriveAppIT {
       Map<String, Integer> partitions =
           admin
               .describeTopics(
-                  List.of(topics.statusTransitions(), topics.lowUniMmr(), topics.latest()))
+                  List.of(
+                      topics.statusTransitions(),
+                      topics.lowUniMmr(),
+                      topics.latest(),
+                      topics.deriveDeadLetter()))
               .allTopicNames()
               .get(30, TimeUnit.SECONDS)
               .entrySet()
@@ -168,7 +173,8 @@ class DeriveAppIT {
           .containsOnly(
               Map.entry(topics.statusTransitions(), 3),
               Map.entry(topics.lowUniMmr(), 3),
-              Map.entry(topics.latest(), 3));
+              Map.entry(topics.latest(), 3),
+              Map.entry(topics.deriveDeadLetter(), 3));
     }
     for (String topic :
         List.of(

@@ -132,4 +132,71 @@ class DeriveAppTest {
             "derive.commit.interval")
         .doesNotHaveDuplicates();
   }
+
+  @Test
+  void topologyConfigIsValidOrThrowsNeverNull() {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(Map.of("derive.levels", "0", "derive.max.update.time.lead", "-1s")));
+
+    assertThatThrownBy(() -> TopologyConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .anyMatch(p -> p.startsWith("derive.levels"))
+                    .anyMatch(p -> p.startsWith("derive.max.update.time.lead")));
+    assertThat(TopologyConfig.from(new ConfigReader(Settings.ofFlags(Map.of()))))
+        .isEqualTo(TopologyConfig.defaults());
+  }
+
+  @Test
+  void deriveConfigIsValidOrThrowsListingEveryProblem() {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(
+                Map.of(
+                    "derive.threads", "0",
+                    "derive.replication.factor", "x",
+                    "derive.thread.replacements", "-1")));
+
+    assertThatThrownBy(() -> DeriveConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(3)
+                    .anyMatch(p -> p.startsWith("derive.threads"))
+                    .anyMatch(p -> p.startsWith("derive.replication.factor"))
+                    .anyMatch(p -> p.startsWith("derive.thread.replacements")));
+  }
+
+  @Test
+  void deadLettersGoToTheDeriveDeadLetterTopicThroughBothHandlers() {
+    Properties props = DeriveApp.streamsProperties(read(Map.of("topic.derive.dlq", "risk.dlq")));
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "risk.dlq")
+        .containsEntry(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+            DeadLetterProcessingHandler.class.getName());
+  }
+
+  @Test
+  void isAliveBeforeStartAndAfterARequestedCloseButNotReadyUntilRunning() {
+    try (io.pmaccountstream.testing.InMemorySchemaRegistry registry =
+        new io.pmaccountstream.testing.InMemorySchemaRegistry()) {
+      DeriveApp app =
+          DeriveApp.create(
+              read(Map.of()),
+              registry,
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      assertThat(app.liveness().check().isUp()).isTrue();
+      assertThat(app.readiness().check().reason()).isEqualTo("Kafka Streams state CREATED");
+      app.close(java.time.Duration.ofSeconds(5));
+      assertThat(app.liveness().check().isUp()).isTrue();
+      assertThat(app.readiness().check().isUp()).isFalse();
+    }
+  }
 }

@@ -4,9 +4,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.kafka.KafkaConnection;
@@ -66,6 +68,7 @@ final class DeriveItSupport {
     flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
     flags.put(Topics.LATEST.name(), topics.latest());
     flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
+    flags.put(Topics.DERIVE_DEAD_LETTER.name(), topics.deriveDeadLetter());
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), stateDir.toString());
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), "100ms");
@@ -118,29 +121,49 @@ final class DeriveItSupport {
     return snapshots;
   }
 
-  /** What the live topology must emit for {@code snapshots}, computed with the plain Deriver. */
+  /** What the live topology must emit for {@code snapshots}, computed with the plain fold. */
   static Outputs expected(List<AccountSnapshot> snapshots, DerivationConfig config) {
-    Deriver deriver = new Deriver(config);
+    AccountFold fold = new AccountFold(new Deriver(config));
     Map<String, AccountDerivationState> states = new HashMap<>();
+    AccountFold.States memory =
+        new AccountFold.States() {
+          @Override
+          public AccountDerivationState get(String accountId) {
+            return states.get(accountId);
+          }
+
+          @Override
+          public void put(String accountId, AccountDerivationState state) {
+            states.put(accountId, state);
+          }
+        };
     Outputs outputs = new Outputs();
     for (AccountSnapshot snapshot : snapshots) {
-      Derivation d = deriver.derive(states.get(snapshot.getAccountId()), snapshot);
-      if (d.stale()) {
-        continue;
-      }
-      states.put(snapshot.getAccountId(), d.state());
-      d.transition().ifPresent(outputs.transitions::add);
-      outputs.levelEvents.addAll(d.levelEvents());
-      outputs.latest.add(snapshot);
+      fold.apply(snapshot.getAccountId(), snapshot, memory, outputs);
     }
     return outputs;
   }
 
   /** Everything one derive run emitted (or must emit), in emission order per account. */
-  static final class Outputs {
+  static final class Outputs implements AccountFold.Events {
     final List<Object> transitions = new ArrayList<>();
     final List<Object> levelEvents = new ArrayList<>();
     final List<Object> latest = new ArrayList<>();
+
+    @Override
+    public void transition(AccountStatusTransition transition) {
+      transitions.add(transition);
+    }
+
+    @Override
+    public void levelEvent(UniMmrLevelEvent event) {
+      levelEvents.add(event);
+    }
+
+    @Override
+    public void accepted(AccountSnapshot snapshot) {
+      latest.add(snapshot);
+    }
 
     int size() {
       return transitions.size() + levelEvents.size() + latest.size();
