@@ -99,6 +99,14 @@ class ConfluentPythonClientIT {
   }
 
   @Test
+  void theStoryIsTheOneDocsSqlReadmeTells() {
+    assertThat(history.snapshots).hasSize(13);
+    assertThat(history.accepted).hasSize(12);
+    assertThat(history.transitions).hasSize(10);
+    assertThat(history.levelEvents).hasSize(10);
+  }
+
+  @Test
   void usesConfluentsClientFromDebian() {
     assertThat(seen.at("/client/confluent_kafka").asText()).isNotBlank();
     assertThat(seen.at("/client/librdkafka").asText()).isNotBlank();
