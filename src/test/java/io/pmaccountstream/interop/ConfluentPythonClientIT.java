@@ -1,6 +1,7 @@
 package io.pmaccountstream.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +17,13 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -29,9 +36,10 @@ import picocli.CommandLine;
 
 /**
  * Confluent's own Python client reads everything we write: every Avro topic through the registry,
- * the replay and export Avro container files, and (with pandas) the CSV export. The readers are
- * Debian's python3-confluent-kafka, python3-avro and python3-pandas in {@code /usr/bin/python3}
- * (tools/interop/confluent_read.py); this test fails, never skips, when they are missing.
+ * the replay and export Avro container files, and (with pandas) the CSV export; DuckDB reads the
+ * Parquet export. The readers are Debian's python3-confluent-kafka, python3-avro and python3-pandas
+ * in {@code /usr/bin/python3} (tools/interop/confluent_read.py); this test fails, never skips, when
+ * they are missing.
  */
 class ConfluentPythonClientIT {
 
@@ -51,6 +59,7 @@ class ConfluentPythonClientIT {
   static JsonNode seen;
   static Path exportAvro;
   static Path exportCsv;
+  static Path exportParquet;
   static Path replayTransitions;
   static Path replayLevels;
 
@@ -67,6 +76,8 @@ class ConfluentPythonClientIT {
     Path replay = dir.resolve("replay.avro");
     cli("export", "--from", history.start.toString(), "--out", exportAvro.toString());
     cli("export", "--from", history.start.toString(), "--out", exportCsv.toString());
+    exportParquet = dir.resolve("export.parquet");
+    cli("export", "--from", history.start.toString(), "--out", exportParquet.toString());
     cli("replay", "--from", history.start.toString(), "--out", replay.toString());
     replayTransitions = AvroContainerEventSink.transitionsPath(replay);
     replayLevels = AvroContainerEventSink.levelEventsPath(replay);
@@ -154,6 +165,49 @@ class ConfluentPythonClientIT {
         .extracting(JsonNode::asText)
         .containsExactlyElementsOf(
             AccountSnapshot.getClassSchema().getFields().stream().map(f -> f.name()).toList());
+  }
+
+  /** No pyarrow in Debian's pandas here: DuckDB, an independent Parquet reader, checks the file. */
+  @Test
+  void duckDbReadsTheParquetExportWithoutHadoopInTheWriter() throws Exception {
+    assertThatThrownBy(() -> Class.forName("org.apache.hadoop.conf.Configuration"))
+        .isInstanceOf(ClassNotFoundException.class);
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = db.createStatement();
+        ResultSet rs =
+            sql.executeQuery(
+                "SELECT accountId, uniMMR, accountEquity, accountStatus, observedAt, \"sequence\""
+                    + " FROM read_parquet('"
+                    + exportParquet
+                    + "') ORDER BY accountId, \"sequence\"")) {
+      while (rs.next()) {
+        rows.add(
+            List.of(
+                rs.getString(1),
+                String.valueOf(rs.getBigDecimal(2)),
+                rs.getBigDecimal(3).toPlainString(),
+                rs.getString(4),
+                rs.getObject(5, OffsetDateTime.class).toInstant().toString(),
+                rs.getLong(6)));
+      }
+    }
+    List<List<Object>> expected =
+        history.snapshots.stream()
+            .sorted(
+                Comparator.comparing(AccountSnapshot::getAccountId)
+                    .thenComparing(AccountSnapshot::getSequence))
+            .map(
+                s ->
+                    List.<Object>of(
+                        s.getAccountId(),
+                        String.valueOf(s.getUniMMR()),
+                        s.getAccountEquity().toPlainString(),
+                        s.getAccountStatus().name(),
+                        s.getObservedAt().toString(),
+                        s.getSequence()))
+            .toList();
+    assertThat(rows).containsExactlyElementsOf(expected);
   }
 
   private static void assertTopic(String topic, List<? extends SpecificRecord> written) {
