@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Export the raw AccountSnapshot history of a time range, as the topic holds it, to an Avro"
-          + " container file (.avro: fastavro, pandas, Spark) or CSV (.csv, decimals as exact"
-          + " strings). See docs/backtesting.md."
+          + " container file (.avro: fastavro, pandas, Spark), CSV (.csv, decimals as exact"
+          + " strings) or Parquet (.parquet, uncompressed). See docs/backtesting.md."
     })
 final class ExportCommand implements Callable<Integer> {
 
@@ -32,7 +32,7 @@ final class ExportCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE",
-      description = "The file to write: .avro or .csv.")
+      description = "The file to write: .avro, .csv or .parquet.")
   Path out;
 
   @Override
@@ -55,12 +55,8 @@ final class ExportCommand implements Callable<Integer> {
   private ExportJob.Settings read(ConfigReader reader, Clock clock) {
     HistoryArguments.Common common = history.common(reader, clock);
     String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.endsWith(".avro") && !name.endsWith(".csv")) {
-      reader.problem(
-          "--out "
-              + out
-              + ": the extension must be .avro or .csv (Parquet is not supported: it needs"
-              + " Hadoop on the classpath; see docs/backtesting.md)");
+    if (!name.endsWith(".avro") && !name.endsWith(".csv") && !name.endsWith(".parquet")) {
+      reader.problem("--out " + out + ": the extension must be .avro, .csv or .parquet");
     }
     reader.throwIfProblems();
     return new ExportJob.Settings(

@@ -10,7 +10,7 @@ public interface SnapshotSink extends OutputSink {
 
   /**
    * The sink for a file, by its extension: {@code .avro} (Avro object container of {@link
-   * AccountSnapshot}) or {@code .csv}.
+   * AccountSnapshot}), {@code .csv} or {@code .parquet}.
    *
    * @throws IllegalArgumentException for any other extension
    */
@@ -21,10 +21,10 @@ public interface SnapshotSink extends OutputSink {
     if (OutputSink.hasExtension(out, ".csv")) {
       return new CsvSnapshotSink(out);
     }
+    if (name.endsWith(".parquet")) {
+      return new ParquetSnapshotSink(out);
+    }
     throw new IllegalArgumentException(
-        "--out "
-            + out
-            + ": the extension must be .avro or .csv (Parquet is not supported: see"
-            + " docs/backtesting.md)");
+        "--out " + out + ": the extension must be .avro, .csv or .parquet");
   }
 }

@@ -75,8 +75,8 @@ class SnapshotSinksTest {
 
   @Test
   void otherExtensionsAreRefusedWithTheSupportedOnes() {
-    assertThatThrownBy(() -> SnapshotSink.forFile(dir.resolve("history.parquet")))
+    assertThatThrownBy(() -> SnapshotSink.forFile(dir.resolve("history.json")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("must be .avro or .csv");
+        .hasMessageContaining("must be .avro, .csv or .parquet");
   }
 }
