@@ -21,7 +21,7 @@ public interface SnapshotSink extends OutputSink {
     if (OutputSink.hasExtension(out, ".csv")) {
       return new CsvSnapshotSink(out);
     }
-    if (name.endsWith(".parquet")) {
+    if (OutputSink.hasExtension(out, ".parquet")) {
       return new ParquetSnapshotSink(out);
     }
     throw new IllegalArgumentException(
