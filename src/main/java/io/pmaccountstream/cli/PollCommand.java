@@ -104,15 +104,19 @@ final class PollCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code GET /subjects} with the same credentials the serdes send. */
+  private static HttpReachableCheck registryCheck(KafkaConnection connection) {
+    HttpReachableCheck check =
+        HttpReachableCheck.schemaRegistry(connection.schemaRegistryUrl(), CHECK_TIMEOUT);
+    return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
+  }
+
   /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */
   private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
     Clock clock = Clock.systemUTC();
     return new HealthChecks()
         .register(kafka.cachedFor(CHECK_CACHE, clock))
-        .register(
-            HttpReachableCheck.schemaRegistry(
-                    app.settings().kafka().schemaRegistryUrl(), CHECK_TIMEOUT)
-                .cachedFor(CHECK_CACHE, clock))
+        .register(registryCheck(app.settings().kafka()).cachedFor(CHECK_CACHE, clock))
         .register(
             HealthCheck.named(
                 "binance-ip",
