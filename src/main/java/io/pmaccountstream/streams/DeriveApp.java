@@ -109,6 +109,7 @@ public final class DeriveApp implements AutoCloseable {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         UndecodableSnapshotHandler.class.getName());
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+    props.putAll(BoundedRocksDbConfig.streamsProperties(derive.rocksDbMemoryMb()));
     return props;
   }
 

@@ -26,6 +26,7 @@ import java.util.Optional;
  *     Micrometer
  * @param startupTimeout how long topic checks at start-up may wait for the cluster
  * @param shutdownTimeout how long a clean close may take
+ * @param rocksDbMemoryMb off-heap bound of all state stores ({@link BoundedRocksDbConfig})
  */
 public record DeriveConfig(
     String applicationId,
@@ -38,7 +39,8 @@ public record DeriveConfig(
     Duration replacementWindow,
     Duration metricsRefresh,
     Duration startupTimeout,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int rocksDbMemoryMb) {
 
   public static final ConfigField<String> APPLICATION_ID =
       ConfigField.string(
@@ -113,7 +115,8 @@ public record DeriveConfig(
         reader.get(REPLACEMENT_WINDOW),
         reader.get(METRICS_REFRESH),
         reader.get(STARTUP_TIMEOUT),
-        reader.get(SHUTDOWN_TIMEOUT));
+        reader.get(SHUTDOWN_TIMEOUT),
+        orZero(reader.get(BoundedRocksDbConfig.MEMORY_MB)));
   }
 
   public static List<ConfigField<?>> fields() {
@@ -128,7 +131,8 @@ public record DeriveConfig(
         REPLACEMENT_WINDOW,
         METRICS_REFRESH,
         STARTUP_TIMEOUT,
-        SHUTDOWN_TIMEOUT);
+        SHUTDOWN_TIMEOUT,
+        BoundedRocksDbConfig.MEMORY_MB);
   }
 
   private static int orZero(Integer value) {
