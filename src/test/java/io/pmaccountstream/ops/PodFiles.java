@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * container's {@code --config} file from there, with each mount path in its values moved under the
  * root, so the code reads the same file names, in the same directories, that it reads in the pod.
  */
-final class PodFiles {
+public final class PodFiles {
 
   static final String CONFIG_FLAG = "--config";
 
@@ -39,6 +39,29 @@ final class PodFiles {
   private PodFiles(Path root, Container container) {
     this.root = root;
     this.container = container;
+  }
+
+  /**
+   * Renders {@code k8s/} and writes the files of the named workload's (Deployment's or
+   * StatefulSet's) container under {@code root}, the Secret volumes from {@code secrets}.
+   */
+  public static PodFiles ofWorkload(
+      Path k8s, String workload, Path root, Map<String, Map<String, String>> secrets) {
+    List<HasMetadata> resources = Manifests.parse(Manifests.render(k8s).yaml());
+    PodSpec pod =
+        resources.stream()
+            .filter(r -> r.getMetadata().getName().equals(workload))
+            .map(
+                r ->
+                    r instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+                        ? d.getSpec().getTemplate().getSpec()
+                        : r instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet s
+                            ? s.getSpec().getTemplate().getSpec()
+                            : null)
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no workload " + workload));
+    return materialize(root, pod, resources, secrets);
   }
 
   /**
@@ -90,7 +113,7 @@ final class PodFiles {
   }
 
   /** Where a path of the pod is on this machine. */
-  Path local(String podPath) {
+  public Path local(String podPath) {
     return root.resolve(podPath.substring(1));
   }
 
@@ -107,7 +130,7 @@ final class PodFiles {
   }
 
   /** The container's {@code --config} file as the pod sees it: raw key/values. */
-  Map<String, String> properties() {
+  public Map<String, String> properties() {
     String config = configArgument().orElseThrow(() -> new AssertionError("no --config"));
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(local(config))) {
@@ -124,7 +147,7 @@ final class PodFiles {
    * The pod's configuration: its {@code --config} file (mount paths moved under the root) and the
    * given environment.
    */
-  Settings settings(Map<String, String> environment) {
+  public Settings settings(Map<String, String> environment) {
     Path localized = root.resolve("localized-" + container.getName() + ".properties");
     Properties properties = new Properties();
     properties().forEach((k, v) -> properties.setProperty(k, localize(v)));
