@@ -644,6 +644,9 @@ class KubernetesManifestsTest {
       assertThat(podContext.getRunAsUser()).as(workload.name()).isEqualTo(IMAGE_USER);
       assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
       assertThat(pod.getAutomountServiceAccountToken()).as(workload.name()).isFalse();
+      assertThat(pod.getEnableServiceLinks())
+          .as(workload.name() + " no injected service variables (PMAS_KAFKA_* would be settings)")
+          .isFalse();
 
       SecurityContext context = workload.container().getSecurityContext();
       assertThat(context.getRunAsNonRoot()).as(workload.name()).isTrue();

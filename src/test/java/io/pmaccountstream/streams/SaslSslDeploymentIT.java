@@ -84,6 +84,9 @@ class SaslSslDeploymentIT {
     toClose.add(broker);
     broker.createScramUser(USER, scramPassword);
     broker.createTopics(Topics.defaults().snapshots(), Topics.defaults().deadLetter());
+    assertThat(broker.plaintextClientToTheSaslSslListener().describeCluster().clusterId())
+        .as("without the mounted settings a client cannot talk to the applications' listener")
+        .failsWithin(Duration.ofSeconds(10));
 
     BinancePmSimulator simulator =
         BinancePmSimulator.builder().scenario("calm").accounts(1).seed(11).build().start();
@@ -203,21 +206,6 @@ class SaslSslDeploymentIT {
                 .stream()
                 .map(t -> ((AccountStatusTransition) t).getStatus().name()))
         .containsSubsequence("NORMAL", "MARGIN_CALL", "REDUCE_ONLY", "NORMAL");
-  }
-
-  @Test
-  void aClientWithoutTheMountedSettingsCannotReachTheBroker() throws Exception {
-    Tls tls = Tls.generate(dir.resolve("tls"));
-    Broker broker = Broker.start(dir.resolve("kafka"), tls);
-    toClose.add(broker);
-
-    Map<String, Object> plain = new HashMap<>();
-    plain.put("bootstrap.servers", broker.saslSslBootstrap());
-    plain.put("request.timeout.ms", "3000");
-    plain.put("default.api.timeout.ms", "3000");
-    try (Admin admin = Admin.create(plain)) {
-      assertThat(admin.describeCluster().clusterId()).failsWithin(Duration.ofSeconds(10));
-    }
   }
 
   /** A CA and a broker certificate signed by it (SAN 127.0.0.1), made with the JDK's keytool. */
@@ -371,6 +359,7 @@ class SaslSslDeploymentIT {
     private final KafkaClusterTestKit cluster;
     private final int saslSslPort;
     private final int internalPort;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     private Broker(KafkaClusterTestKit cluster, int saslSslPort, int internalPort) {
       this.cluster = cluster;
@@ -455,6 +444,18 @@ class SaslSslDeploymentIT {
       return HOST + ":" + internalPort;
     }
 
+    /** An admin client with no security settings, pointed at the SASL_SSL listener. */
+    Admin plaintextClientToTheSaslSslListener() {
+      Admin admin =
+          Admin.create(
+              Map.of(
+                  "bootstrap.servers", saslSslBootstrap(),
+                  "request.timeout.ms", "3000",
+                  "default.api.timeout.ms", "3000"));
+      toClose.add(admin);
+      return admin;
+    }
+
     Admin internalAdmin() {
       return Admin.create(Map.of("bootstrap.servers", internalBootstrap()));
     }
@@ -494,6 +495,9 @@ class SaslSslDeploymentIT {
 
     @Override
     public void close() throws Exception {
+      for (AutoCloseable client : toClose) {
+        client.close();
+      }
       cluster.close();
     }
   }
