@@ -105,7 +105,7 @@ final class PollCommand implements Callable<Integer> {
   }
 
   /** {@code GET /subjects} with the same credentials the serdes send. */
-  private static HttpReachableCheck registryCheck(KafkaConnection connection) {
+  static HttpReachableCheck registryCheck(KafkaConnection connection) {
     HttpReachableCheck check =
         HttpReachableCheck.schemaRegistry(connection.schemaRegistryUrl(), CHECK_TIMEOUT);
     return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
