@@ -104,10 +104,12 @@ final class PollCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code GET /subjects} with the same credentials the serdes send. */
+  /** {@code GET /subjects} with the same credentials and truststore the serdes use. */
   static HttpReachableCheck registryCheck(KafkaConnection connection) {
-    HttpReachableCheck check =
+    HttpReachableCheck plain =
         HttpReachableCheck.schemaRegistry(connection.schemaRegistryUrl(), CHECK_TIMEOUT);
+    HttpReachableCheck check =
+        connection.registrySslContext().map(plain::withSslContext).orElse(plain);
     return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
   }
 

@@ -35,7 +35,8 @@ public record KafkaConnection(
     Optional<Secret> registryBasicAuthPassword,
     Optional<Secret> registryBearerToken,
     Duration registryTimeout,
-    Map<String, String> clientOverrides) {
+    Map<String, String> clientOverrides,
+    Optional<Path> registryTruststore) {
 
   public static final String CLIENT_PREFIX = "kafka.";
 
@@ -65,6 +66,11 @@ public record KafkaConnection(
       ConfigField.path(
           "schema.registry.bearer.token.file",
           "File holding the registry bearer token (instead of schema.registry.bearer.token)");
+  public static final ConfigField<Path> REGISTRY_TRUSTSTORE =
+      ConfigField.path(
+          "schema.registry.ssl.truststore.location",
+          "PEM file of the CA certificate(s) the registry's https certificate chains to (a"
+              + " private CA); unset: the JVM's trust store");
   public static final ConfigField<Boolean> REGISTRY_ALLOW_INSECURE =
       ConfigField.bool(
               "schema.registry.allow.insecure",
@@ -78,12 +84,41 @@ public record KafkaConnection(
           .withDefault("10s")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
 
+  /** The connection without a registry truststore (the JVM's trust store). */
+  public KafkaConnection(
+      String bootstrapServers,
+      URI schemaRegistryUrl,
+      Optional<String> registryBasicAuthUserInfo,
+      Optional<Secret> registryBasicAuthPassword,
+      Optional<Secret> registryBearerToken,
+      Duration registryTimeout,
+      Map<String, String> clientOverrides) {
+    this(
+        bootstrapServers,
+        schemaRegistryUrl,
+        registryBasicAuthUserInfo,
+        registryBasicAuthPassword,
+        registryBearerToken,
+        registryTimeout,
+        clientOverrides,
+        Optional.empty());
+  }
+
   public static KafkaConnection from(ConfigReader reader) {
     Optional<String> user = reader.read(REGISTRY_BASIC_AUTH_USER);
     Optional<Secret> password =
         secret(reader, REGISTRY_BASIC_AUTH_PASSWORD, REGISTRY_BASIC_AUTH_PASSWORD_FILE);
     Optional<Secret> bearer = secret(reader, REGISTRY_BEARER_TOKEN, REGISTRY_BEARER_TOKEN_FILE);
     URI registryUrl = reader.get(SCHEMA_REGISTRY_URL);
+    Optional<Path> truststore = reader.read(REGISTRY_TRUSTSTORE);
+    truststore.ifPresent(
+        pem -> {
+          try {
+            PemTrustStore.sslContext(pem);
+          } catch (IllegalArgumentException e) {
+            reader.problem(REGISTRY_TRUSTSTORE.name() + " = " + pem + ": " + e.getMessage());
+          }
+        });
     if (registryUrl != null
         && "http".equals(registryUrl.getScheme())
         && !isLoopback(registryUrl.getHost())
@@ -111,7 +146,8 @@ public record KafkaConnection(
         password,
         bearer,
         reader.get(REGISTRY_TIMEOUT),
-        reader.settings().withPrefix(CLIENT_PREFIX));
+        reader.settings().withPrefix(CLIENT_PREFIX),
+        truststore);
   }
 
   public static List<ConfigField<?>> fields() {
@@ -123,6 +159,7 @@ public record KafkaConnection(
         REGISTRY_BASIC_AUTH_PASSWORD_FILE,
         REGISTRY_BEARER_TOKEN,
         REGISTRY_BEARER_TOKEN_FILE,
+        REGISTRY_TRUSTSTORE,
         REGISTRY_ALLOW_INSECURE,
         REGISTRY_TIMEOUT);
   }
@@ -174,6 +211,11 @@ public record KafkaConnection(
     }
   }
 
+  /** The TLS context of registry calls: the PEM truststore's, if one is configured. */
+  public Optional<javax.net.ssl.SSLContext> registrySslContext() {
+    return registryTruststore.map(PemTrustStore::sslContext);
+  }
+
   /** A literal loopback host, decided without DNS (a name could resolve elsewhere later). */
   static boolean isLoopback(String host) {
     if (host == null) {
@@ -211,6 +253,11 @@ public record KafkaConnection(
           props.put("bearer.auth.token", t.reveal());
         });
     props.put("schema.registry.timeout.ms", Long.toString(registryTimeout.toMillis()));
+    registryTruststore.ifPresent(
+        pem -> {
+          props.put("schema.registry.ssl.truststore.location", pem.toString());
+          props.put("schema.registry.ssl.truststore.type", "PEM");
+        });
     return props;
   }
 

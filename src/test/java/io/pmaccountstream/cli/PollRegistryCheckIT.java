@@ -13,6 +13,7 @@ import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.ops.HealthCheck;
+import io.pmaccountstream.testing.TestTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,40 @@ class PollRegistryCheckIT {
 
     assertThat(result.isUp()).isFalse();
     assertThat(result.reason()).contains("401");
+  }
+
+  @Test
+  void trustsTheRegistrysPrivateCaFromTheConfiguredPem() throws Exception {
+    TestTls tls = TestTls.generate(dir.resolve("tls"));
+    Path ca = Files.writeString(dir.resolve("ca.crt"), tls.caPem());
+    WireMockServer https =
+        new WireMockServer(
+            options()
+                .bindAddress("127.0.0.1")
+                .httpDisabled(true)
+                .dynamicHttpsPort()
+                .keystorePath(tls.keystore().toString())
+                .keystoreType("PKCS12")
+                .keystorePassword(tls.keystorePassword())
+                .keyManagerPassword(tls.keystorePassword()));
+    https.start();
+    try {
+      https.stubFor(get(urlEqualTo("/subjects")).willReturn(okJson("[]")));
+      Map<String, String> flags = new java.util.HashMap<>();
+      flags.put("bootstrap.servers", "127.0.0.1:9092");
+      flags.put("schema.registry.url", "https://127.0.0.1:" + https.httpsPort());
+      KafkaConnection withoutCa = KafkaConnection.from(new ConfigReader(Settings.ofFlags(flags)));
+      flags.put("schema.registry.ssl.truststore.location", ca.toString());
+      KafkaConnection withCa = KafkaConnection.from(new ConfigReader(Settings.ofFlags(flags)));
+
+      HealthCheck.Result trusted = PollCommand.registryCheck(withCa).check();
+      HealthCheck.Result refused = PollCommand.registryCheck(withoutCa).check();
+
+      assertThat(trusted.isUp()).as(trusted.reason()).isTrue();
+      assertThat(refused.isUp()).as(refused.reason()).isFalse();
+    } finally {
+      https.stop();
+    }
   }
 
   private KafkaConnection connection(Map<String, String> auth) {

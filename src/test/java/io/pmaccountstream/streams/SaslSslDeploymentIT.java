@@ -18,10 +18,9 @@ import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.SimulatedAccount;
 import io.pmaccountstream.streams.DeriveItSupport.Outputs;
 import io.pmaccountstream.testing.SchemaRegistryExtension;
+import io.pmaccountstream.testing.TestTls;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +78,7 @@ class SaslSslDeploymentIT {
   @Test
   void pollAndDeriveRunOnSaslSslWithTheMountedFilesOfTheManifests() throws Exception {
     String scramPassword = UUID.randomUUID().toString();
-    Tls tls = Tls.generate(dir.resolve("tls"));
+    TestTls tls = TestTls.generate(dir.resolve("tls"));
     Broker broker = Broker.start(dir.resolve("kafka"), tls);
     toClose.add(broker);
     broker.createScramUser(USER, scramPassword);
@@ -208,148 +207,6 @@ class SaslSslDeploymentIT {
         .containsSubsequence("NORMAL", "MARGIN_CALL", "REDUCE_ONLY", "NORMAL");
   }
 
-  /** A CA and a broker certificate signed by it (SAN 127.0.0.1), made with the JDK's keytool. */
-  record Tls(Path keystore, String keystorePassword, String caPem) {
-
-    static Tls generate(Path dir) throws IOException, InterruptedException {
-      Files.createDirectories(dir);
-      String password = UUID.randomUUID().toString();
-      Path ca = dir.resolve("ca.p12");
-      Path broker = dir.resolve("broker.p12");
-      Path caCert = dir.resolve("ca.crt");
-      keytool(
-          password,
-          "-genkeypair",
-          "-alias",
-          "ca",
-          "-dname",
-          "CN=pmas-test-ca",
-          "-keyalg",
-          "RSA",
-          "-keysize",
-          "2048",
-          "-validity",
-          "2",
-          "-ext",
-          "bc:c",
-          "-storetype",
-          "PKCS12",
-          "-keystore",
-          ca.toString(),
-          "-storepass:env",
-          "PW",
-          "-keypass:env",
-          "PW");
-      keytool(
-          password,
-          "-exportcert",
-          "-rfc",
-          "-alias",
-          "ca",
-          "-keystore",
-          ca.toString(),
-          "-storepass:env",
-          "PW",
-          "-file",
-          caCert.toString());
-      keytool(
-          password,
-          "-genkeypair",
-          "-alias",
-          "broker",
-          "-dname",
-          "CN=localhost",
-          "-keyalg",
-          "RSA",
-          "-keysize",
-          "2048",
-          "-validity",
-          "2",
-          "-storetype",
-          "PKCS12",
-          "-keystore",
-          broker.toString(),
-          "-storepass:env",
-          "PW",
-          "-keypass:env",
-          "PW");
-      Path csr = dir.resolve("broker.csr");
-      Path signed = dir.resolve("broker.crt");
-      keytool(
-          password,
-          "-certreq",
-          "-alias",
-          "broker",
-          "-keystore",
-          broker.toString(),
-          "-storepass:env",
-          "PW",
-          "-file",
-          csr.toString());
-      keytool(
-          password,
-          "-gencert",
-          "-alias",
-          "ca",
-          "-keystore",
-          ca.toString(),
-          "-storepass:env",
-          "PW",
-          "-infile",
-          csr.toString(),
-          "-outfile",
-          signed.toString(),
-          "-rfc",
-          "-validity",
-          "2",
-          "-ext",
-          "SAN=IP:127.0.0.1,DNS:localhost");
-      keytool(
-          password,
-          "-importcert",
-          "-noprompt",
-          "-alias",
-          "ca",
-          "-file",
-          caCert.toString(),
-          "-keystore",
-          broker.toString(),
-          "-storepass:env",
-          "PW");
-      keytool(
-          password,
-          "-importcert",
-          "-noprompt",
-          "-alias",
-          "broker",
-          "-file",
-          signed.toString(),
-          "-keystore",
-          broker.toString(),
-          "-storepass:env",
-          "PW");
-      return new Tls(broker, password, Files.readString(caCert, StandardCharsets.UTF_8));
-    }
-
-    private static void keytool(String password, String... args)
-        throws IOException, InterruptedException {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-      builder.environment().put("PW", password);
-      Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("keytool " + args[0] + " did not finish");
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
-      }
-    }
-  }
-
   /**
    * A one-node KRaft cluster with a SASL_SSL listener for the applications and a PLAINTEXT one, for
    * the broker itself and for this test's setup and checks, both on 127.0.0.1.
@@ -367,7 +224,7 @@ class SaslSslDeploymentIT {
       this.internalPort = internalPort;
     }
 
-    static Broker start(Path dir, Tls tls) throws Exception {
+    static Broker start(Path dir, TestTls tls) throws Exception {
       int saslSsl = freePort();
       int internal = freePort();
       int controller = freePort();
