@@ -120,15 +120,21 @@ final class PollCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code GET /subjects} with the same credentials and truststore the serdes use. */
+  static HttpReachableCheck registryCheck(KafkaConnection connection) {
+    HttpReachableCheck plain =
+        HttpReachableCheck.schemaRegistry(connection.schemaRegistryUrl(), CHECK_TIMEOUT);
+    HttpReachableCheck check =
+        connection.registrySslContext().map(plain::withSslContext).orElse(plain);
+    return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
+  }
+
   /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */
   private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
     Clock clock = Clock.systemUTC();
     return new HealthChecks()
         .register(kafka.cachedFor(CHECK_CACHE, clock))
-        .register(
-            HttpReachableCheck.schemaRegistry(
-                    app.settings().kafka().schemaRegistryUrl(), CHECK_TIMEOUT)
-                .cachedFor(CHECK_CACHE, clock))
+        .register(registryCheck(app.settings().kafka()).cachedFor(CHECK_CACHE, clock))
         .register(
             HealthCheck.named(
                 "binance-ip",

@@ -4,18 +4,31 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Raw configuration values merged from three sources, lowest precedence first: a properties file,
- * environment variables ({@code PMAS_} + the key in upper case with dots and dashes as underscores,
- * so {@code binance.base.url} is {@code PMAS_BINANCE_BASE_URL}), and command-line flags. Typed
- * reading and validation is {@link ConfigReader}'s.
+ * environment variables, and command-line flags. Typed reading and validation is {@link
+ * ConfigReader}'s.
+ *
+ * <p>Environment names follow Confluent's Docker images ({@code KAFKA_SASL_JAAS_CONFIG}): {@code
+ * PMAS_} + the key in upper case with {@code .} as {@code _}, {@code _} as {@code __} and {@code -}
+ * as {@code ___}, so {@code binance.base.url} is {@code PMAS_BINANCE_BASE_URL} and {@code
+ * kafka.sasl.jaas.config} is {@code PMAS_KAFKA_SASL_JAAS_CONFIG}, distinct from {@code
+ * kafka.sasl_jaas.config} ({@code PMAS_KAFKA_SASL__JAAS_CONFIG}). For every {@linkplain
+ * #isEncodable encodable} key the name decodes back to the key ({@link #keyOf}), which is what lets
+ * pass-through keys ({@code kafka.*}) come from the environment too. A key with upper-case letters
+ * or two separators in a row has no environment name that decodes to it: set it in the file or with
+ * a flag.
  */
 public final class Settings {
 
@@ -64,8 +77,62 @@ public final class Settings {
     return load(Optional.empty(), Map.of(), flags);
   }
 
+  /**
+   * Lower-case letters and digits in runs, separated by exactly one {@code .}, {@code _} or {@code
+   * -}: every key whose environment name {@link #keyOf} decodes back to it.
+   */
+  private static final Pattern ENCODABLE_KEY = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*");
+
+  /** The encoded form of an encodable key: runs of 1 to 3 underscores between [A-Z0-9] runs. */
+  private static final Pattern DECODABLE_NAME = Pattern.compile("[A-Z0-9]+(_{1,3}[A-Z0-9]+)*");
+
+  private static final Pattern SEPARATOR_RUN = Pattern.compile("_+");
+
+  /** The environment variable of a key: see the class comment. */
   public static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    StringBuilder name = new StringBuilder(ENV_PREFIX);
+    for (char c : key.toCharArray()) {
+      switch (c) {
+        case '.' -> name.append('_');
+        case '_' -> name.append("__");
+        case '-' -> name.append("___");
+        default -> name.append(Character.toUpperCase(c));
+      }
+    }
+    return name.toString();
+  }
+
+  /** Whether {@code key} → {@link #envName} → {@link #keyOf} gives {@code key} back. */
+  public static boolean isEncodable(String key) {
+    return ENCODABLE_KEY.matcher(key).matches();
+  }
+
+  /**
+   * The key an environment variable stands for, when it is {@code PMAS_} + an encoded key; empty
+   * for any other name (no prefix, lower case, four underscores in a row, a leading or trailing
+   * underscore).
+   */
+  public static Optional<String> keyOf(String envName) {
+    if (!envName.startsWith(ENV_PREFIX)) {
+      return Optional.empty();
+    }
+    String encoded = envName.substring(ENV_PREFIX.length());
+    if (!DECODABLE_NAME.matcher(encoded).matches()) {
+      return Optional.empty();
+    }
+    Matcher runs = SEPARATOR_RUN.matcher(encoded.toLowerCase(Locale.ROOT));
+    StringBuilder key = new StringBuilder();
+    while (runs.find()) {
+      String separator =
+          switch (runs.group().length()) {
+            case 1 -> ".";
+            case 2 -> "_";
+            default -> "-";
+          };
+      runs.appendReplacement(key, separator);
+    }
+    runs.appendTail(key);
+    return Optional.of(key.toString());
   }
 
   /** The value of a key from the source of highest precedence, if any source sets it. */
@@ -98,13 +165,42 @@ public final class Settings {
   }
 
   /**
-   * Every key starting with {@code prefix}, from all sources (file, then flags), with the prefix
-   * removed. Environment variables cannot be enumerated by key, so pass-through keys come from the
-   * file or flags only.
+   * Every key starting with {@code prefix}, from all sources with the usual precedence (file, then
+   * environment, then flags), with the prefix removed. An environment variable counts when it
+   * starts with the prefix's environment name ({@code PMAS_KAFKA_} for {@code kafka.}) and decodes
+   * to a key ({@link #keyOf}).
+   *
+   * @throws ConfigException listing every variable under the prefix that is not an encoded key
+   *     ({@code PMAS_KAFKA_SASL____JAAS}), rather than dropping it silently
    */
   public Map<String, String> withPrefix(String prefix) {
     Map<String, String> found = new HashMap<>();
     fileValues.forEach((k, v) -> putIfPrefixed(found, prefix, k, v));
+    String envPrefix = envName(prefix);
+    List<String> undecodable = new ArrayList<>();
+    new TreeMap<>(env)
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                keyOf(name)
+                    .ifPresentOrElse(
+                        key -> putIfPrefixed(found, prefix, key, value),
+                        () -> undecodable.add(name));
+              }
+            });
+    if (!undecodable.isEmpty()) {
+      throw new ConfigException(
+          undecodable.stream()
+              .map(
+                  name ->
+                      "environment variable "
+                          + name
+                          + " is not an encoded "
+                          + prefix
+                          + "* key: use _ for '.', __ for '_', ___ for '-' in upper case"
+                          + " (PMAS_KAFKA_SASL_JAAS_CONFIG), or set the key in the config file")
+              .toList());
+    }
     flags.forEach((k, v) -> putIfPrefixed(found, prefix, k, v));
     return Map.copyOf(found);
   }

@@ -3,17 +3,30 @@ package io.pmaccountstream.kafka;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where Kafka and the schema registry are, and how to authenticate. Any key starting with {@code
  * kafka.} is passed to every Kafka client with the prefix removed ({@code
- * kafka.security.protocol=SASL_SSL}), so TLS/SASL and client tuning need no code here.
+ * kafka.security.protocol=SASL_SSL}), so TLS/SASL, Kafka's config providers ({@code
+ * kafka.config.providers=dir}, for passwords read from mounted files) and client tuning need no
+ * code here.
+ *
+ * <p>The registry URL must be {@code https://} unless its host is a literal loopback address or
+ * {@code schema.registry.allow.insecure=true}: registry credentials never travel in clear by
+ * accident. Registry secrets can be read from files ({@code
+ * schema.registry.basic.auth.password.file}, {@code schema.registry.bearer.token.file}).
  */
 public record KafkaConnection(
     String bootstrapServers,
@@ -22,7 +35,8 @@ public record KafkaConnection(
     Optional<Secret> registryBasicAuthPassword,
     Optional<Secret> registryBearerToken,
     Duration registryTimeout,
-    Map<String, String> clientOverrides) {
+    Map<String, String> clientOverrides,
+    Optional<Path> registryTruststore) {
 
   public static final String CLIENT_PREFIX = "kafka.";
 
@@ -41,18 +55,83 @@ public record KafkaConnection(
   public static final ConfigField<Secret> REGISTRY_BASIC_AUTH_PASSWORD =
       ConfigField.secret(
           "schema.registry.basic.auth.password", "Registry basic-auth password (optional)");
+  public static final ConfigField<Path> REGISTRY_BASIC_AUTH_PASSWORD_FILE =
+      ConfigField.path(
+          "schema.registry.basic.auth.password.file",
+          "File holding the registry basic-auth password (instead of"
+              + " schema.registry.basic.auth.password)");
   public static final ConfigField<Secret> REGISTRY_BEARER_TOKEN =
       ConfigField.secret("schema.registry.bearer.token", "Registry bearer token (optional)");
+  public static final ConfigField<Path> REGISTRY_BEARER_TOKEN_FILE =
+      ConfigField.path(
+          "schema.registry.bearer.token.file",
+          "File holding the registry bearer token (instead of schema.registry.bearer.token)");
+  public static final ConfigField<Path> REGISTRY_TRUSTSTORE =
+      ConfigField.path(
+          "schema.registry.ssl.truststore.location",
+          "PEM file of the CA certificate(s) the registry's https certificate chains to (a"
+              + " private CA); unset: the JVM's trust store");
+  public static final ConfigField<Boolean> REGISTRY_ALLOW_INSECURE =
+      ConfigField.bool(
+              "schema.registry.allow.insecure",
+              "Accept an http:// schema.registry.url for a host that is not a loopback address"
+                  + " (credentials and schemas then travel in clear; for local plaintext clusters"
+                  + " only)")
+          .withDefault("false");
   public static final ConfigField<Duration> REGISTRY_TIMEOUT =
       ConfigField.duration(
               "schema.registry.timeout", "Connect and response timeout of registry calls")
           .withDefault("10s")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
 
+  /** The connection without a registry truststore (the JVM's trust store). */
+  public KafkaConnection(
+      String bootstrapServers,
+      URI schemaRegistryUrl,
+      Optional<String> registryBasicAuthUserInfo,
+      Optional<Secret> registryBasicAuthPassword,
+      Optional<Secret> registryBearerToken,
+      Duration registryTimeout,
+      Map<String, String> clientOverrides) {
+    this(
+        bootstrapServers,
+        schemaRegistryUrl,
+        registryBasicAuthUserInfo,
+        registryBasicAuthPassword,
+        registryBearerToken,
+        registryTimeout,
+        clientOverrides,
+        Optional.empty());
+  }
+
   public static KafkaConnection from(ConfigReader reader) {
     Optional<String> user = reader.read(REGISTRY_BASIC_AUTH_USER);
-    Optional<Secret> password = reader.read(REGISTRY_BASIC_AUTH_PASSWORD);
-    Optional<Secret> bearer = reader.read(REGISTRY_BEARER_TOKEN);
+    Optional<Secret> password =
+        secret(reader, REGISTRY_BASIC_AUTH_PASSWORD, REGISTRY_BASIC_AUTH_PASSWORD_FILE);
+    Optional<Secret> bearer = secret(reader, REGISTRY_BEARER_TOKEN, REGISTRY_BEARER_TOKEN_FILE);
+    URI registryUrl = reader.get(SCHEMA_REGISTRY_URL);
+    Optional<Path> truststore = reader.read(REGISTRY_TRUSTSTORE);
+    truststore.ifPresent(
+        pem -> {
+          try {
+            PemTrustStore.sslContext(pem);
+          } catch (IllegalArgumentException e) {
+            reader.problem(REGISTRY_TRUSTSTORE.name() + " = " + pem + ": " + e.getMessage());
+          }
+        });
+    if (registryUrl != null
+        && "http".equals(registryUrl.getScheme())
+        && !isLoopback(registryUrl.getHost())
+        && !Boolean.TRUE.equals(reader.get(REGISTRY_ALLOW_INSECURE))) {
+      reader.problem(
+          SCHEMA_REGISTRY_URL.name()
+              + " = '"
+              + withoutUserInfo(registryUrl)
+              + "' is plain http to a host that is not a loopback address: schemas and registry"
+              + " credentials would travel in clear. Use https://, or set "
+              + REGISTRY_ALLOW_INSECURE.name()
+              + "=true for a local plaintext cluster");
+    }
     if (user.isPresent() != password.isPresent()) {
       reader.problem(
           "schema.registry.basic.auth.user and schema.registry.basic.auth.password must be set together");
@@ -62,12 +141,13 @@ public record KafkaConnection(
     }
     return new KafkaConnection(
         reader.get(BOOTSTRAP_SERVERS),
-        reader.get(SCHEMA_REGISTRY_URL),
+        registryUrl,
         user,
         password,
         bearer,
         reader.get(REGISTRY_TIMEOUT),
-        reader.settings().withPrefix(CLIENT_PREFIX));
+        reader.settings().withPrefix(CLIENT_PREFIX),
+        truststore);
   }
 
   public static List<ConfigField<?>> fields() {
@@ -76,8 +156,82 @@ public record KafkaConnection(
         SCHEMA_REGISTRY_URL,
         REGISTRY_BASIC_AUTH_USER,
         REGISTRY_BASIC_AUTH_PASSWORD,
+        REGISTRY_BASIC_AUTH_PASSWORD_FILE,
         REGISTRY_BEARER_TOKEN,
+        REGISTRY_BEARER_TOKEN_FILE,
+        REGISTRY_TRUSTSTORE,
+        REGISTRY_ALLOW_INSECURE,
         REGISTRY_TIMEOUT);
+  }
+
+  /**
+   * The {@code Authorization} header value every registry caller sends (the serdes' client and the
+   * health check alike): {@code Basic base64(user:password)} or {@code Bearer token}.
+   */
+  public Optional<Secret> registryAuthorization() {
+    if (registryBasicAuthUserInfo.isPresent() && registryBasicAuthPassword.isPresent()) {
+      String userInfo =
+          registryBasicAuthUserInfo.get() + ":" + registryBasicAuthPassword.get().reveal();
+      return Optional.of(
+          Secret.of(
+              "Basic "
+                  + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8))));
+    }
+    return registryBearerToken.map(token -> Secret.of("Bearer " + token.reveal()));
+  }
+
+  /** The value key, or the content of the file key; both set is a problem. */
+  private static Optional<Secret> secret(
+      ConfigReader reader, ConfigField<Secret> valueField, ConfigField<Path> fileField) {
+    Optional<Secret> value = reader.read(valueField);
+    Optional<Path> file = reader.read(fileField);
+    if (file.isEmpty()) {
+      return value;
+    }
+    if (value.isPresent()) {
+      reader.problem("set " + valueField.name() + " or " + fileField.name() + ", not both");
+      return Optional.empty();
+    }
+    try {
+      String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
+      if (content.isEmpty()) {
+        reader.problem(fileField.name() + " = " + file.get() + ": the file is empty");
+        return Optional.empty();
+      }
+      return Optional.of(Secret.of(content));
+    } catch (IOException e) {
+      reader.problem(
+          fileField.name()
+              + " = "
+              + file.get()
+              + ": cannot read the file ("
+              + e.getClass().getSimpleName()
+              + ")");
+      return Optional.empty();
+    }
+  }
+
+  /** The TLS context of registry calls: the PEM truststore's, if one is configured. */
+  public Optional<javax.net.ssl.SSLContext> registrySslContext() {
+    return registryTruststore.map(PemTrustStore::sslContext);
+  }
+
+  /** A literal loopback host, decided without DNS (a name could resolve elsewhere later). */
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost")
+        || h.equals("[::1]")
+        || h.equals("::1")
+        || h.matches("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){2}");
+  }
+
+  private static String withoutUserInfo(URI url) {
+    return url.getRawUserInfo() == null
+        ? url.toString()
+        : url.toString().replace(url.getRawUserInfo() + "@", "");
   }
 
   /**
@@ -99,6 +253,11 @@ public record KafkaConnection(
           props.put("bearer.auth.token", t.reveal());
         });
     props.put("schema.registry.timeout.ms", Long.toString(registryTimeout.toMillis()));
+    registryTruststore.ifPresent(
+        pem -> {
+          props.put("schema.registry.ssl.truststore.location", pem.toString());
+          props.put("schema.registry.ssl.truststore.type", "PEM");
+        });
     return props;
   }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Ready when an HTTP {@code GET} answers 2xx within a timeout; for the schema registry, {@code GET
@@ -82,6 +83,17 @@ public final class HttpReachableCheck implements HealthCheck {
   /** The same check sending {@code Authorization: <value>} ("Basic ...", "Bearer ..."). */
   public HttpReachableCheck withAuthorization(Secret headerValue) {
     return new HttpReachableCheck(name, uri, timeout, Optional.of(headerValue), client);
+  }
+
+  /** The same check over TLS trusting {@code context} (a registry with a private CA). */
+  public HttpReachableCheck withSslContext(SSLContext context) {
+    HttpClient tls =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(context)
+            .build();
+    return new HttpReachableCheck(name, uri, timeout, authorization, tls);
   }
 
   static URI subjectsOf(URI baseUrl) {

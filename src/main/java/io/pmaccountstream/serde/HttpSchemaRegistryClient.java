@@ -3,6 +3,7 @@ package io.pmaccountstream.serde;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.PemTrustStore;
 import io.pmaccountstream.serde.SchemaRegistryException.Reason;
 import java.io.IOException;
 import java.net.URI;
@@ -26,6 +27,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -92,17 +94,23 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         + Base64.getEncoder()
                             .encodeToString(info.reveal().getBytes(StandardCharsets.UTF_8)))
             .or(() -> config.bearerToken().map(token -> "Bearer " + token.reveal()));
+    PoolingHttpClientConnectionManagerBuilder connections =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .useSystemProperties()
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                    .setSocketTimeout(Timeout.of(config.responseTimeout()))
+                    .build());
+    config
+        .truststore()
+        .ifPresent(
+            pem ->
+                connections.setTlsSocketStrategy(
+                    new DefaultClientTlsStrategy(PemTrustStore.sslContext(pem))));
     this.http =
         HttpClients.custom()
-            .setConnectionManager(
-                PoolingHttpClientConnectionManagerBuilder.create()
-                    .useSystemProperties()
-                    .setDefaultConnectionConfig(
-                        ConnectionConfig.custom()
-                            .setConnectTimeout(Timeout.of(config.connectTimeout()))
-                            .setSocketTimeout(Timeout.of(config.responseTimeout()))
-                            .build())
-                    .build())
+            .setConnectionManager(connections.build())
             .setDefaultRequestConfig(
                 RequestConfig.custom()
                     .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))

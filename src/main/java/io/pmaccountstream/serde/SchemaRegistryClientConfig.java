@@ -4,6 +4,7 @@ import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.kafka.KafkaConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,13 +23,16 @@ import org.apache.kafka.common.config.ConfigException;
  *     Apicurio's {@code http://host:8080/apis/ccompat/v7}); tried in order when one is unreachable
  * @param basicUserInfo {@code user:password} for HTTP basic auth
  * @param bearerToken a static bearer token
+ * @param truststore PEM file of the CA certificates an https registry's certificate chains to;
+ *     empty for the JVM's trust store
  */
 public record SchemaRegistryClientConfig(
     List<URI> urls,
     Optional<Secret> basicUserInfo,
     Optional<Secret> bearerToken,
     Duration connectTimeout,
-    Duration responseTimeout) {
+    Duration responseTimeout,
+    Optional<Path> truststore) {
 
   /** Comma-separated base URL(s) of the registry. */
   public static final String URL = "schema.registry.url";
@@ -56,7 +60,23 @@ public record SchemaRegistryClientConfig(
   /** Confluent's client key for the response (read) timeout; wins over {@link #TIMEOUT_MS}. */
   public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
 
+  /** Confluent's client key: the truststore of https registry calls (here: a PEM file). */
+  public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+
+  /** Confluent's client key; only {@code PEM} is supported. */
+  public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Without a truststore of its own (the JVM's). */
+  public SchemaRegistryClientConfig(
+      List<URI> urls,
+      Optional<Secret> basicUserInfo,
+      Optional<Secret> bearerToken,
+      Duration connectTimeout,
+      Duration responseTimeout) {
+    this(urls, basicUserInfo, bearerToken, connectTimeout, responseTimeout, Optional.empty());
+  }
 
   public SchemaRegistryClientConfig {
     urls = List.copyOf(urls);
@@ -88,7 +108,8 @@ public record SchemaRegistryClientConfig(
         userInfo,
         connection.registryBearerToken(),
         connection.registryTimeout(),
-        connection.registryTimeout());
+        connection.registryTimeout(),
+        connection.registryTruststore());
   }
 
   /**
@@ -158,13 +179,19 @@ public record SchemaRegistryClientConfig(
               + ", not both");
     }
 
+    Optional<String> truststoreType =
+        string(configs, SSL_TRUSTSTORE_TYPE).map(t -> t.toUpperCase(Locale.ROOT));
+    if (truststoreType.isPresent() && !truststoreType.get().equals("PEM")) {
+      throw new ConfigException(SSL_TRUSTSTORE_TYPE, truststoreType.get(), "only PEM is supported");
+    }
     Duration timeout = millis(configs, TIMEOUT_MS).orElse(DEFAULT_TIMEOUT);
     return new SchemaRegistryClientConfig(
         urls,
         basic,
         bearer,
         millis(configs, HTTP_CONNECT_TIMEOUT_MS).orElse(timeout),
-        millis(configs, HTTP_READ_TIMEOUT_MS).orElse(timeout));
+        millis(configs, HTTP_READ_TIMEOUT_MS).orElse(timeout),
+        string(configs, SSL_TRUSTSTORE_LOCATION).map(Path::of));
   }
 
   private static List<URI> parseUrls(String raw) {

@@ -144,6 +144,7 @@ public final class DeriveApp implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, derive.replicationFactor());
     props.putAll(deadLetterProperties(settings.topology().topics()));
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+    props.putAll(BoundedRocksDbConfig.streamsProperties(derive.rocksDbMemoryMb()));
     return props;
   }
 

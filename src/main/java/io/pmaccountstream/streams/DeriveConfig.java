@@ -28,6 +28,7 @@ import java.util.Optional;
  *     Micrometer
  * @param startupTimeout how long topic checks at start-up may wait for the cluster
  * @param shutdownTimeout how long a clean close may take
+ * @param rocksDbMemoryMb off-heap bound of all state stores ({@link BoundedRocksDbConfig})
  */
 public record DeriveConfig(
     String applicationId,
@@ -40,7 +41,8 @@ public record DeriveConfig(
     Duration replacementWindow,
     Duration metricsRefresh,
     Duration startupTimeout,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int rocksDbMemoryMb) {
 
   public DeriveConfig {
     Objects.requireNonNull(applicationId, "applicationId");
@@ -132,6 +134,7 @@ public record DeriveConfig(
     Duration metricsRefresh = reader.get(METRICS_REFRESH);
     Duration startupTimeout = reader.get(STARTUP_TIMEOUT);
     Duration shutdownTimeout = reader.get(SHUTDOWN_TIMEOUT);
+    Integer rocksDbMemoryMb = reader.get(BoundedRocksDbConfig.MEMORY_MB);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }
@@ -146,7 +149,8 @@ public record DeriveConfig(
         replacementWindow,
         metricsRefresh,
         startupTimeout,
-        shutdownTimeout);
+        shutdownTimeout,
+        rocksDbMemoryMb);
   }
 
   public static List<ConfigField<?>> fields() {
@@ -161,6 +165,7 @@ public record DeriveConfig(
         REPLACEMENT_WINDOW,
         METRICS_REFRESH,
         STARTUP_TIMEOUT,
-        SHUTDOWN_TIMEOUT);
+        SHUTDOWN_TIMEOUT,
+        BoundedRocksDbConfig.MEMORY_MB);
   }
 }

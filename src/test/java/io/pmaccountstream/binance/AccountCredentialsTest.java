@@ -164,14 +164,14 @@ class AccountCredentialsTest {
     ConfigReader reader =
         flags(
             Map.of(
-                "accounts", "desk-a,desk_a,desk-a",
+                "accounts", "desk-a,DESK-A,desk-a",
                 "account.desk-a.api.key", KEY,
                 "account.desk-a.secret", SECRET));
 
     AccountCredentials.from(reader);
 
     assertThat(reader.problems())
-        .anySatisfy(p -> assertThat(p).contains("'desk-a' and 'desk_a'"))
+        .anySatisfy(p -> assertThat(p).contains("'desk-a' and 'DESK-A'"))
         .anySatisfy(p -> assertThat(p).contains("'desk-a' twice"));
   }
 

@@ -75,7 +75,7 @@ class DeriveCommandTest {
     Path file = dir.resolve("derive.properties");
     Files.writeString(
         file,
-        "bootstrap.servers=file:9092\nschema.registry.url=http://file:8081\nderive.levels=1.3\n");
+        "bootstrap.servers=file:9092\nschema.registry.url=https://file:8081\nderive.levels=1.3\n");
     DeriveCommand command = new DeriveCommand();
     new CommandLine(command).parseArgs("--config", file.toString(), "--levels", "1.1,1.4");
 

@@ -31,10 +31,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.pmaccountstream.cli.ConfigCatalog;
 import io.pmaccountstream.cli.Main;
+import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
@@ -54,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,6 +65,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checks {@code k8s/} against the code, not just its syntax: the environment it sets is
@@ -77,17 +81,35 @@ class KubernetesManifestsTest {
   private static final String PLACEHOLDER = "REPLACE_ME";
   private static final long IMAGE_USER = 10001;
   private static final Duration TWO_YEARS = Duration.ofDays(730);
+  private static final long IMAGE_MAX_RAM_PERCENTAGE = 75;
+
+  private static final Path PLAINTEXT_OVERLAY = K8S.resolve("overlays/plaintext");
+
+  /** Environment variables of the JVM itself, not configuration keys of the app. */
+  private static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS");
+
+  /** JVM memory outside the heap and RocksDB: metaspace, code cache, thread stacks, GC, NIO. */
+  private static final long JVM_NON_HEAP_MIB = 256;
+
+  /** Left free on top of heap, RocksDB and the JVM's own (RocksDB scratch, malloc arenas). */
+  private static final double MEMORY_HEADROOM = 0.10;
 
   private static Manifests.Rendering rendering;
   private static List<HasMetadata> resources;
-  private static Secret secretTemplate;
+  private static Map<String, Secret> secretTemplates;
+
+  @TempDir static Path podRoot;
 
   @BeforeAll
   static void renderAndParse() {
     assertThat(K8S.resolve("kustomization.yaml")).exists();
     rendering = Manifests.render(K8S);
     resources = Manifests.parse(rendering.yaml());
-    secretTemplate = (Secret) Manifests.parse(Manifests.readDocuments(SECRET_TEMPLATE).get(0));
+    secretTemplates = new LinkedHashMap<>();
+    for (var document : Manifests.readDocuments(SECRET_TEMPLATE)) {
+      Secret secret = (Secret) Manifests.parse(document);
+      secretTemplates.put(secret.getMetadata().getName(), secret);
+    }
   }
 
   // --- parsing ---------------------------------------------------------------------------------
@@ -159,6 +181,7 @@ class KubernetesManifestsTest {
     Set<Path> referenced = new TreeSet<>();
     referenced.add(SECRET_TEMPLATE);
     collectReferenced(K8S, referenced);
+    collectReferenced(PLAINTEXT_OVERLAY, referenced);
 
     try (Stream<Path> files = Files.walk(K8S)) {
       assertThat(files.filter(Files::isRegularFile).sorted().toList())
@@ -174,9 +197,9 @@ class KubernetesManifestsTest {
     List<String> unknown = new ArrayList<>();
     for (Workload workload : workloads()) {
       Map<String, String> env = environment(workload);
-      Set<String> known = ConfigCatalog.environmentNames(accountIds(env));
+      Set<String> known = ConfigCatalog.environmentNames(accountIds(configOf(workload)));
       for (String name : env.keySet()) {
-        if (!known.contains(name)) {
+        if (!known.contains(name) && !JVM_ENVIRONMENT.contains(name)) {
           unknown.add(workload.name() + ": " + name);
         }
       }
@@ -198,57 +221,329 @@ class KubernetesManifestsTest {
       OpsConfig.from(reader);
       Topics.from(reader);
       KafkaConnection.from(reader);
+      if (command(workload).equals("poll")) {
+        io.pmaccountstream.binance.AccountCredentials.from(reader);
+      } else {
+        io.pmaccountstream.streams.DeriveApp.Settings.from(reader);
+      }
 
       assertThat(reader.problems()).as(workload.name()).isEmpty();
     }
   }
 
   @Test
+  void everyKeyOfTheMountedPropertiesIsAConfigKeyTheAppReads() {
+    for (Workload workload : workloads()) {
+      Map<String, String> properties = podFiles(workload).properties();
+      assertThat(properties.keySet())
+          .as(workload.name() + " keys of " + podFiles(workload).configArgument().orElseThrow())
+          .allSatisfy(
+              key ->
+                  assertThat(
+                          key.startsWith(KafkaConnection.CLIENT_PREFIX)
+                              || ConfigCatalog.isKnownKey(key))
+                      .as(key)
+                      .isTrue());
+    }
+  }
+
+  @Test
   void secretTemplateHoldsOnlyPlaceholders() {
-    assertThat(secretTemplate.getType()).isEqualTo("Opaque");
-    assertThat(secretTemplate.getData()).as("base64 data would hide real values").isNullOrEmpty();
-    assertThat(secretTemplate.getStringData()).isNotEmpty();
-    assertThat(secretTemplate.getStringData().values()).containsOnly(PLACEHOLDER);
+    assertThat(secretTemplates).isNotEmpty();
+    for (Secret secretTemplate : secretTemplates.values()) {
+      assertThat(secretTemplate.getType()).isEqualTo("Opaque");
+      assertThat(secretTemplate.getData()).as("base64 data would hide real values").isNullOrEmpty();
+      assertThat(secretTemplate.getStringData()).isNotEmpty();
+      assertThat(secretTemplate.getStringData().values()).containsOnly(PLACEHOLDER);
+    }
+  }
+
+  @Test
+  void secretTemplateDocumentsAKubectlLineForEverySecret() throws IOException {
+    String template = Files.readString(SECRET_TEMPLATE);
+    for (Secret secret : secretTemplates.values()) {
+      StringBuilder line =
+          new StringBuilder("create secret generic " + secret.getMetadata().getName());
+      assertThat(template).contains(line);
+      for (String key : secret.getStringData().keySet()) {
+        assertThat(template)
+            .as(secret.getMetadata().getName())
+            .contains("--from-file=" + key + "=");
+      }
+    }
+  }
+
+  @Test
+  void noSecretReachesAContainerThroughItsEnvironment() {
+    for (Workload workload : workloads()) {
+      assertThat(workload.container().getEnvFrom())
+          .as(workload.name() + " envFrom")
+          .allSatisfy(source -> assertThat(source.getSecretRef()).isNull());
+      assertThat(workload.container().getEnv())
+          .as(workload.name() + " env")
+          .allSatisfy(
+              variable ->
+                  assertThat(
+                          variable.getValueFrom() == null
+                              || variable.getValueFrom().getSecretKeyRef() == null)
+                      .as(variable.getName())
+                      .isTrue());
+      Map<String, String> env = environment(workload);
+      for (ConfigField<?> field : ConfigCatalog.allFields()) {
+        if (field.isSecret()) {
+          assertThat(env).as(workload.name()).doesNotContainKey(Settings.envName(field.name()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void noSecretValueSitsInTheMountedProperties() {
+    for (Workload workload : workloads()) {
+      Map<String, String> properties = podFiles(workload).properties();
+      List<ConfigField<?>> secretFields = new ArrayList<>();
+      ConfigCatalog.allFields().stream().filter(ConfigField::isSecret).forEach(secretFields::add);
+      for (String account : accountIds(configOf(workload))) {
+        ConfigCatalog.perAccountFields().stream()
+            .filter(ConfigField::isSecret)
+            .forEach(t -> secretFields.add(t.renamed(ConfigCatalog.forAccount(t, account))));
+      }
+      for (ConfigField<?> field : secretFields) {
+        assertThat(properties).as(workload.name()).doesNotContainKey(field.name());
+      }
+      String jaas = properties.getOrDefault("kafka.sasl.jaas.config", "");
+      assertThat(jaas)
+          .as(workload.name() + " the JAAS password comes from a config provider")
+          .doesNotContainPattern("password=\"[^$]");
+    }
+  }
+
+  @Test
+  void everySecretFileTheConfigurationNamesIsAKeyOfAMountedSecret() {
+    for (Workload workload : workloads()) {
+      PodFiles files = podFiles(workload);
+      Map<String, String> properties = files.properties();
+      List<String> secretPaths = new ArrayList<>();
+      properties.forEach(
+          (key, value) -> {
+            if (readsKey(workload, key)
+                && (key.endsWith(".file") || key.endsWith("truststore.location"))) {
+              secretPaths.add(value);
+            }
+          });
+      Matcher provided =
+          Pattern.compile("\\$\\{dir:([^:}]+):([^}]+)}")
+              .matcher(properties.getOrDefault("kafka.sasl.jaas.config", ""));
+      while (provided.find()) {
+        secretPaths.add(provided.group(1) + "/" + provided.group(2));
+      }
+      assertThat(secretPaths).as(workload.name()).isNotEmpty();
+      for (String path : secretPaths) {
+        assertThat(secretKeyAt(workload, path))
+            .as(workload.name() + ": " + path + " is a key of a Secret volume")
+            .isPresent();
+      }
+    }
   }
 
   @Test
   void everySecretReferencedExistsInTheTemplate() {
-    String template = secretTemplate.getMetadata().getName();
     for (Workload workload : workloads()) {
-      for (EnvFromSource source : workload.container().getEnvFrom()) {
-        if (source.getSecretRef() != null) {
-          assertThat(source.getSecretRef().getName()).as(workload.name()).isEqualTo(template);
-        }
-      }
-      for (EnvVar variable : workload.container().getEnv()) {
-        if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
-          var ref = variable.getValueFrom().getSecretKeyRef();
-          assertThat(ref.getName()).as(workload.name()).isEqualTo(template);
-          assertThat(secretTemplate.getStringData()).containsKey(ref.getKey());
-        }
-      }
       for (Volume volume : workload.pod().getVolumes()) {
         if (volume.getSecret() != null) {
-          assertThat(volume.getSecret().getSecretName()).as(workload.name()).isEqualTo(template);
+          assertThat(secretTemplates)
+              .as(workload.name())
+              .containsKey(volume.getSecret().getSecretName());
+          assertThat(volume.getSecret().getOptional())
+              .as(workload.name() + " a missing Secret stops the pod, not the app")
+              .isNotEqualTo(Boolean.TRUE);
         }
       }
     }
+    Set<String> used = new TreeSet<>();
+    workloads()
+        .forEach(
+            w ->
+                w.pod().getVolumes().stream()
+                    .filter(v -> v.getSecret() != null)
+                    .forEach(v -> used.add(v.getSecret().getSecretName())));
+    assertThat(used).as("every template is mounted somewhere").isEqualTo(secretTemplates.keySet());
   }
 
   @Test
-  void everyAccountHasItsSecretKeysInTheTemplate() {
+  void everyAccountReadsItsKeyAndSecretFromFilesOfAMountedSecret() {
     Workload poller = workload("pm-account-stream-poller");
-    List<String> accounts = accountIds(environment(poller));
+    ConfigReader config = configOf(poller);
+    List<String> accounts = accountIds(config);
     assertThat(accounts).isNotEmpty();
+    Map<String, String> properties = podFiles(poller).properties();
 
     for (String account : accounts) {
       for (var template : ConfigCatalog.perAccountFields()) {
         if (template.isSecret()) {
-          assertThat(secretTemplate.getStringData())
-              .containsKey(Settings.envName(ConfigCatalog.forAccount(template, account)));
+          String fileKey = ConfigCatalog.forAccount(template, account) + ".file";
+          assertThat(properties).as(poller.name()).containsKey(fileKey);
+          assertThat(secretKeyAt(poller, properties.get(fileKey))).as(fileKey).isPresent();
         }
       }
     }
+    assertThat(io.pmaccountstream.binance.AccountCredentials.from(config))
+        .extracting(io.pmaccountstream.binance.AccountCredentials::accountId)
+        .containsExactlyElementsOf(accounts);
+  }
+
+  // --- Kafka and registry security
+  // ------------------------------------------------------------------
+
+  @Test
+  void kafkaClientsUseSaslSslWithScramAndTheMountedCa() {
+    for (Workload workload : workloads()) {
+      Map<String, Object> client = KafkaConnection.from(configOf(workload)).clientProperties();
+      Map<String, String> raw = podFiles(workload).properties();
+
+      assertThat(client)
+          .as(workload.name())
+          .containsEntry("security.protocol", "SASL_SSL")
+          .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+          .containsEntry("ssl.truststore.type", "PEM")
+          .containsEntry("config.providers", "dir")
+          .containsEntry(
+              "config.providers.dir.class",
+              org.apache.kafka.common.config.provider.DirectoryConfigProvider.class.getName());
+      assertThat(secretKeyAt(workload, raw.get("kafka.ssl.truststore.location")))
+          .as(workload.name() + " truststore")
+          .isPresent();
+      assertThat(raw.get("kafka.sasl.jaas.config"))
+          .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required")
+          .contains("password=\"${dir:");
+    }
+  }
+
+  @Test
+  void theMountedKafkaSettingsResolveTheScramPasswordFromItsFile() {
+    for (Workload workload : workloads()) {
+      Map<String, Object> client =
+          new HashMap<>(KafkaConnection.from(configOf(workload)).clientProperties());
+      client.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+      client.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+
+      var producer = new org.apache.kafka.clients.producer.ProducerConfig(client);
+
+      assertThat(
+              producer
+                  .getPassword(org.apache.kafka.common.config.SaslConfigs.SASL_JAAS_CONFIG)
+                  .value())
+          .as(workload.name())
+          .contains("password=\"" + PLACEHOLDER + "\"")
+          .doesNotContain("${dir:");
+    }
+  }
+
+  @Test
+  void theRegistryIsHttpsWithCredentialsFromAFile() {
+    for (Workload workload : workloads()) {
+      ConfigReader config = configOf(workload);
+      KafkaConnection connection = KafkaConnection.from(config);
+      Map<String, String> raw = podFiles(workload).properties();
+
+      assertThat(connection.schemaRegistryUrl().getScheme()).isEqualTo("https");
+      assertThat(raw).doesNotContainKey(KafkaConnection.REGISTRY_ALLOW_INSECURE.name());
+      assertThat(connection.registryAuthorization()).as(workload.name()).isPresent();
+      assertThat(secretKeyAt(workload, raw.get("schema.registry.basic.auth.password.file")))
+          .isPresent();
+    }
+  }
+
+  // --- the plaintext overlay
+  // -------------------------------------------------------------------------
+
+  @Test
+  void thePlaintextOverlayDropsTlsSaslAndTheirSecretsAndStaysValid() {
+    assumeThat(rendering.byKubectl()).as("kubectl renders overlays").isTrue();
+    List<HasMetadata> overlay =
+        Manifests.parse(Manifests.kubectlKustomize(PLAINTEXT_OVERLAY).orElseThrow());
+
+    assertThat(kindsAndNames(overlay)).isEqualTo(kindsAndNames());
+    for (Workload workload : workloads(overlay)) {
+      PodFiles files =
+          PodFiles.materialize(
+              podRoot.resolve("plaintext-" + workload.name()),
+              workload.pod(),
+              overlay,
+              secretContents());
+      ConfigReader config = new ConfigReader(files.settings(environment(workload, overlay)));
+      KafkaConnection connection = KafkaConnection.from(config);
+      OpsConfig.from(config);
+      Topics.from(config);
+
+      assertThat(config.problems()).as(workload.name()).isEmpty();
+      assertThat(connection.clientProperties())
+          .as(workload.name())
+          .doesNotContainKeys("security.protocol", "sasl.jaas.config", "ssl.truststore.location");
+      assertThat(connection.schemaRegistryUrl().getScheme()).isEqualTo("http");
+      assertThat(
+              workload.pod().getVolumes().stream()
+                  .filter(v -> v.getSecret() != null)
+                  .map(v -> v.getSecret().getSecretName()))
+          .as(workload.name() + " secrets in the plaintext overlay")
+          .isSubsetOf("pm-account-stream-binance");
+      Set<String> egress = egressPorts(policyFor(workload, overlay));
+      bootstrapPorts(connection.bootstrapServers())
+          .forEach(port -> assertThat(egress).contains("TCP/" + port));
+    }
+  }
+
+  @Test
+  void thePlaintextOverlayKeepsEveryOtherSettingOfTheBase() {
+    assumeThat(rendering.byKubectl()).as("kubectl renders overlays").isTrue();
+    Map<String, String> base = Manifests.readProperties(K8S.resolve("app/pm.properties"));
+    Map<String, String> plaintext =
+        Manifests.readProperties(PLAINTEXT_OVERLAY.resolve("pm.properties"));
+    Set<String> connectionKeys = new TreeSet<>();
+    KafkaConnection.fields().forEach(f -> connectionKeys.add(f.name()));
+
+    Map<String, String> baseRest = new TreeMap<>(base);
+    Map<String, String> plaintextRest = new TreeMap<>(plaintext);
+    for (Map<String, String> rest : List.of(baseRest, plaintextRest)) {
+      rest.keySet()
+          .removeIf(k -> connectionKeys.contains(k) || k.startsWith(KafkaConnection.CLIENT_PREFIX));
+    }
+    assertThat(plaintextRest).isEqualTo(baseRest);
+  }
+
+  // --- memory
+  // ----------------------------------------------------------------------------------------
+
+  @Test
+  void deriveHeapPlusRocksDbPlusJvmOverheadFitsTheLimitWithHeadroom() {
+    Workload derive = workload("pm-account-stream-derive");
+    long limitMib = mebibytes(derive.container().getResources().getLimits().get("memory"));
+    long heapMib = heapMib(derive, limitMib);
+    Integer rocksDbMib =
+        configOf(derive).get(io.pmaccountstream.streams.BoundedRocksDbConfig.MEMORY_MB);
+
+    assertThat(rocksDbMib).as("derive.rocksdb.memory.mb").isNotNull().isPositive();
+    assertThat(heapMib + rocksDbMib + JVM_NON_HEAP_MIB)
+        .as(
+            "heap %d + RocksDB %d + JVM non-heap %d MiB within %d MiB less %.0f%% headroom",
+            heapMib, rocksDbMib, JVM_NON_HEAP_MIB, limitMib, MEMORY_HEADROOM * 100)
+        .isLessThanOrEqualTo((long) (limitMib * (1 - MEMORY_HEADROOM)));
+    assertThat(mebibytes(derive.container().getResources().getRequests().get("memory")))
+        .as("memory request = limit: the budget above is guaranteed")
+        .isEqualTo(limitMib);
+  }
+
+  @Test
+  void pollerHeapPlusJvmOverheadFitsTheLimitWithHeadroom() {
+    Workload poller = workload("pm-account-stream-poller");
+    long limitMib = mebibytes(poller.container().getResources().getLimits().get("memory"));
+    long heapMib = heapMib(poller, limitMib);
+
+    assertThat(heapMib + JVM_NON_HEAP_MIB)
+        .as(
+            "heap %d + JVM non-heap %d MiB (no RocksDB) within %d MiB less %.0f%% headroom",
+            heapMib, JVM_NON_HEAP_MIB, limitMib, MEMORY_HEADROOM * 100)
+        .isLessThanOrEqualTo((long) (limitMib * (1 - MEMORY_HEADROOM)));
   }
 
   @Test
@@ -352,6 +647,9 @@ class KubernetesManifestsTest {
       assertThat(podContext.getRunAsUser()).as(workload.name()).isEqualTo(IMAGE_USER);
       assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
       assertThat(pod.getAutomountServiceAccountToken()).as(workload.name()).isFalse();
+      assertThat(pod.getEnableServiceLinks())
+          .as(workload.name() + " no injected service variables (PMAS_KAFKA_* would be settings)")
+          .isFalse();
 
       SecurityContext context = workload.container().getSecurityContext();
       assertThat(context.getRunAsNonRoot()).as(workload.name()).isTrue();
@@ -383,7 +681,7 @@ class KubernetesManifestsTest {
   void deriveKeepsItsStateOnAClaimAtTheConfiguredStateDir() {
     StatefulSet derive = named(StatefulSet.class, "pm-account-stream-derive");
     Workload workload = workload("pm-account-stream-derive");
-    String stateDir = environment(workload).get(Settings.envName("derive.state.dir"));
+    String stateDir = configOf(workload).settings().get("derive.state.dir").orElse(null);
 
     assertThat(stateDir).isNotBlank();
     VolumeMount mount =
@@ -457,6 +755,65 @@ class KubernetesManifestsTest {
         assertThat(extra).as(workload.name() + " egress beyond Kafka, registry and DNS").isEmpty();
       }
     }
+  }
+
+  @Test
+  void egressGoesOnlyToNamedPeersOrToPublicAddressesOn443() {
+    for (Workload workload : workloads()) {
+      NetworkPolicy policy = policyFor(workload);
+      for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+        List<String> ports =
+            rule.getPorts().stream()
+                .map(p -> Optional.ofNullable(p.getProtocol()).orElse("TCP") + "/" + p.getPort())
+                .toList();
+        assertThat(rule.getTo())
+            .as(workload.name() + " egress " + ports + " names its peers (no 'any IP')")
+            .isNotEmpty();
+        for (NetworkPolicyPeer peer : rule.getTo()) {
+          if (peer.getIpBlock() != null) {
+            assertThat(command(workload)).as("only the poller talks to Binance").isEqualTo("poll");
+            assertThat(rule.getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(443));
+            assertThat(peer.getIpBlock().getExcept())
+                .as("no private range on 443")
+                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+          } else {
+            assertThat(peer.getNamespaceSelector()).as(workload.name()).isNotNull();
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                .as(workload.name() + " " + ports + ": a named namespace, never all of them")
+                .containsKey("kubernetes.io/metadata.name");
+            assertThat(peer.getPodSelector()).as(workload.name()).isNotNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).isNotEmpty();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void kafkaAndRegistryPeersArePlaceholdersTheOperationsGuideExplains() throws IOException {
+    String guide = Files.readString(PROJECT.resolve("docs/operations.md"));
+    Set<String> placeholders = new TreeSet<>();
+    for (Workload workload : workloads()) {
+      for (NetworkPolicyEgressRule rule : policyFor(workload).getSpec().getEgress()) {
+        for (NetworkPolicyPeer peer : rule.getTo()) {
+          Stream.of(peer.getNamespaceSelector(), peer.getPodSelector())
+              .filter(java.util.Objects::nonNull)
+              .flatMap(selector -> selector.getMatchLabels().values().stream())
+              .filter(value -> value.startsWith("PLACEHOLDER_"))
+              .forEach(placeholders::add);
+        }
+      }
+    }
+
+    assertThat(placeholders)
+        .containsExactlyInAnyOrder(
+            "PLACEHOLDER_KAFKA_NAMESPACE",
+            "PLACEHOLDER_KAFKA_CLUSTER",
+            "PLACEHOLDER_REGISTRY_NAMESPACE",
+            "PLACEHOLDER_REGISTRY_NAME");
+    assertThat(guide).contains(placeholders);
   }
 
   // --- topics
@@ -566,11 +923,15 @@ class KubernetesManifestsTest {
   }
 
   private static List<Workload> workloads() {
+    return workloads(resources);
+  }
+
+  private static List<Workload> workloads(List<HasMetadata> from) {
     List<Workload> workloads = new ArrayList<>();
-    of(Deployment.class)
+    of(Deployment.class, from)
         .forEach(
             d -> workloads.add(new Workload(d.getMetadata().getName(), d.getSpec().getTemplate())));
-    of(StatefulSet.class)
+    of(StatefulSet.class, from)
         .forEach(
             s -> workloads.add(new Workload(s.getMetadata().getName(), s.getSpec().getTemplate())));
     assertThat(workloads).hasSize(2);
@@ -585,18 +946,22 @@ class KubernetesManifestsTest {
   }
 
   /**
-   * The environment a container gets: its ConfigMaps, the Secret template's keys (as placeholders)
-   * and its own env entries, in Kubernetes' order (later wins).
+   * The environment a container gets: its ConfigMaps and its own env entries, in Kubernetes' order
+   * (later wins); a Secret reference (refused by a test) would count as the template's keys.
    */
   private static Map<String, String> environment(Workload workload) {
+    return environment(workload, resources);
+  }
+
+  private static Map<String, String> environment(Workload workload, List<HasMetadata> from) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvFromSource source : workload.container().getEnvFrom()) {
       assertThat(source.getPrefix()).as("envFrom prefix").isNull();
       if (source.getConfigMapRef() != null) {
-        env.putAll(named(ConfigMap.class, source.getConfigMapRef().getName()).getData());
+        env.putAll(named(ConfigMap.class, source.getConfigMapRef().getName(), from).getData());
       }
       if (source.getSecretRef() != null) {
-        env.putAll(secretTemplate.getStringData());
+        env.putAll(secretTemplates.get(source.getSecretRef().getName()).getStringData());
       }
     }
     for (EnvVar variable : workload.container().getEnv()) {
@@ -605,17 +970,86 @@ class KubernetesManifestsTest {
     return env;
   }
 
-  private static ConfigReader configOf(Workload workload) {
-    return new ConfigReader(Settings.load(Optional.empty(), environment(workload), Map.of()));
+  /** The Secret templates' keys and placeholder values, by Secret name. */
+  private static Map<String, Map<String, String>> secretContents() {
+    Map<String, Map<String, String>> contents = new HashMap<>();
+    secretTemplates.forEach((name, secret) -> contents.put(name, secret.getStringData()));
+    return contents;
+  }
+
+  /** The pod's ConfigMap and Secret volumes as files under a temporary root. */
+  private static PodFiles podFiles(Workload workload) {
+    return PodFiles.materialize(
+        podRoot.resolve(workload.name()), workload.pod(), resources, secretContents());
   }
 
   /**
-   * The account ids of {@code PMAS_ACCOUNTS}, split as a comma list (until the poller's own {@code
-   * accounts} field can read it).
+   * The configuration a workload's container reads: its {@code --config} file as mounted, with the
+   * Secret templates' placeholders as the secret files, and its environment.
    */
-  private static List<String> accountIds(Map<String, String> env) {
-    String accounts = env.getOrDefault(Settings.envName("accounts"), "");
-    return Arrays.stream(accounts.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  private static ConfigReader configOf(Workload workload) {
+    return new ConfigReader(podFiles(workload).settings(environment(workload)));
+  }
+
+  private static List<String> accountIds(ConfigReader config) {
+    return config.read(io.pmaccountstream.binance.AccountCredentials.ACCOUNTS).orElse(List.of());
+  }
+
+  /** Whether the workload's command reads the key: derive reads no Binance credentials. */
+  private static boolean readsKey(Workload workload, String key) {
+    boolean credentials =
+        key.startsWith("account.")
+            || io.pmaccountstream.binance.AccountCredentials.fields().stream()
+                .anyMatch(f -> f.name().equals(key));
+    return command(workload).equals("poll") || !credentials;
+  }
+
+  private static String command(Workload workload) {
+    return workload.container().getArgs().get(0);
+  }
+
+  /** The Secret and key mounted at {@code path} in the workload's container, if any. */
+  private static Optional<String> secretKeyAt(Workload workload, String path) {
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (VolumeMount mount : workload.container().getVolumeMounts()) {
+      String dir =
+          mount.getMountPath().endsWith("/") ? mount.getMountPath() : mount.getMountPath() + "/";
+      if (!path.startsWith(dir)) {
+        continue;
+      }
+      String key = path.substring(dir.length());
+      Optional<Volume> volume =
+          workload.pod().getVolumes().stream()
+              .filter(v -> v.getName().equals(mount.getName()) && v.getSecret() != null)
+              .findFirst();
+      if (volume.isPresent()) {
+        Secret template = secretTemplates.get(volume.get().getSecret().getSecretName());
+        if (template != null && template.getStringData().containsKey(key)) {
+          return Optional.of(template.getMetadata().getName() + "/" + key);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** -Xmx from JAVA_TOOL_OPTIONS when set (it wins), else the image's MaxRAMPercentage=75. */
+  private static long heapMib(Workload workload, long limitMib) {
+    String options = environment(workload).getOrDefault("JAVA_TOOL_OPTIONS", "");
+    Matcher xmx = Pattern.compile("-Xmx(\\d+)([mMgG])").matcher(options);
+    if (xmx.find()) {
+      long amount = Long.parseLong(xmx.group(1));
+      return xmx.group(2).equalsIgnoreCase("g") ? amount * 1024 : amount;
+    }
+    assertThat(options).doesNotContain("MaxRAMPercentage");
+    return limitMib * IMAGE_MAX_RAM_PERCENTAGE / 100;
+  }
+
+  private static long mebibytes(Quantity quantity) {
+    return Quantity.getAmountInBytes(quantity)
+        .divide(java.math.BigDecimal.valueOf(1024L * 1024L))
+        .longValueExact();
   }
 
   private static void assertProbe(Workload workload, Probe probe, String path, int port) {
@@ -651,9 +1085,13 @@ class KubernetesManifestsTest {
   }
 
   private static NetworkPolicy policyFor(Workload workload) {
+    return policyFor(workload, resources);
+  }
+
+  private static NetworkPolicy policyFor(Workload workload, List<HasMetadata> from) {
     Map<String, String> labels = workload.template().getMetadata().getLabels();
     List<NetworkPolicy> matching =
-        of(NetworkPolicy.class).stream()
+        of(NetworkPolicy.class, from).stream()
             .filter(
                 p ->
                     labels
@@ -711,12 +1149,21 @@ class KubernetesManifestsTest {
   }
 
   private static <T extends HasMetadata> List<T> of(Class<T> type) {
-    return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    return of(type, resources);
+  }
+
+  private static <T extends HasMetadata> List<T> of(Class<T> type, List<HasMetadata> from) {
+    return from.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  private static <T extends HasMetadata> T named(Class<T> type, String name) {
+    return named(type, name, resources);
   }
 
   /** By name; a generated ConfigMap matches its name without kustomize's hash suffix. */
-  private static <T extends HasMetadata> T named(Class<T> type, String name) {
-    return of(type).stream()
+  private static <T extends HasMetadata> T named(
+      Class<T> type, String name, List<HasMetadata> from) {
+    return of(type, from).stream()
         .filter(r -> r.getMetadata().getName().equals(name))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
@@ -739,11 +1186,20 @@ class KubernetesManifestsTest {
     return data;
   }
 
-  /** kustomize appends "-" and a 10-character hash to generated ConfigMap names. */
+  /**
+   * kustomize appends "-" and a 10-character hash to generated ConfigMap names (matched against the
+   * generators' names: "-properties" alone would look like a hash).
+   */
   private static String withoutHash(HasMetadata resource) {
     String name = resource.getMetadata().getName();
-    if (resource instanceof ConfigMap && name.matches(".*-[a-z0-9]{10}")) {
-      return name.substring(0, name.length() - 11);
+    if (resource instanceof ConfigMap) {
+      for (JsonNode generator :
+          Manifests.readTree(K8S.resolve("app/kustomization.yaml")).path("configMapGenerator")) {
+        String generated = generator.path("name").asText();
+        if (name.matches(Pattern.quote(generated) + "(-[a-z0-9]{10})?")) {
+          return generated;
+        }
+      }
     }
     return name;
   }
@@ -762,6 +1218,12 @@ class KubernetesManifestsTest {
     }
     for (JsonNode generator : tree.path("configMapGenerator")) {
       generator.path("envs").forEach(e -> into.add(dir.resolve(e.asText()).normalize()));
+      generator.path("files").forEach(f -> into.add(dir.resolve(f.asText()).normalize()));
+    }
+    for (JsonNode patch : tree.path("patches")) {
+      if (patch.has("path")) {
+        into.add(dir.resolve(patch.path("path").asText()).normalize());
+      }
     }
   }
 }

@@ -131,8 +131,9 @@ final class Manifests {
 
   /**
    * What kustomize would render, for the features these manifests use: {@code resources} (files and
-   * directories), {@code configMapGenerator} with {@code envs} (without the name hash) and {@code
-   * images}. Anything else in a kustomization fails, so the fallback cannot silently drift.
+   * directories), {@code configMapGenerator} with {@code envs} and {@code files} (without the name
+   * hash) and {@code images}. Anything else in a kustomization fails, so the fallback cannot
+   * silently drift.
    */
   static String fallback(Path dir) {
     List<ObjectNode> documents = fallbackDocuments(dir);
@@ -177,6 +178,17 @@ final class Manifests {
       for (JsonNode envs : generator.path("envs")) {
         readEnvFile(dir.resolve(envs.asText())).forEach(data::put);
       }
+      for (JsonNode file : generator.path("files")) {
+        String entry = file.asText();
+        int equals = entry.indexOf('=');
+        Path path = dir.resolve(equals < 0 ? entry : entry.substring(equals + 1));
+        String key = equals < 0 ? path.getFileName().toString() : entry.substring(0, equals);
+        try {
+          data.put(key, Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
       documents.add(configMap);
     }
     for (JsonNode image : kustomization.path("images")) {
@@ -215,6 +227,19 @@ final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return values;
+  }
+
+  /** A properties file's keys and trimmed values. */
+  static Map<String, String> readProperties(Path file) {
+    java.util.Properties properties = new java.util.Properties();
+    try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
     return values;
   }
 
