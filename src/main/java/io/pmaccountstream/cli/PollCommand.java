@@ -1,6 +1,7 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.binance.BinanceHealth;
+import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
