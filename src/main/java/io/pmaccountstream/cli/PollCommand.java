@@ -17,7 +17,6 @@ import io.pmaccountstream.poller.PollerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,7 +85,12 @@ final class PollCommand implements Callable<Integer> {
     app.producers().forEach(metrics::bindProducer);
     KafkaReachableCheck kafka =
         KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
-    OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), healthChecks(app, kafka));
+    OpsServer ops =
+        OpsServer.start(
+            opsConfig,
+            metrics.registry(),
+            healthChecks(app, kafka),
+            new HealthChecks().register(app.livenessChecks()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -104,7 +108,7 @@ final class PollCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */
+  /** Ready: broker and registry answer, the IP is not banned, every account is fresh. */
   private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
     Clock clock = Clock.systemUTC();
     return new HealthChecks()
@@ -127,18 +131,6 @@ final class PollCommand implements Callable<Integer> {
                               + "/"
                               + binance.allowedWeight1m());
                 }))
-        .register(
-            HealthCheck.named(
-                "accounts",
-                () -> {
-                  List<String> healthy =
-                      app.accountIds().stream().filter(app.poller()::isHealthy).toList();
-                  return healthy.isEmpty()
-                      ? HealthCheck.Result.down(
-                          "no account has polled successfully yet; failed: "
-                              + app.poller().failedAccounts())
-                      : HealthCheck.Result.up(
-                          healthy.size() + " of " + app.accountIds().size() + " accounts healthy");
-                }));
+        .register(app.readinessChecks());
   }
 }

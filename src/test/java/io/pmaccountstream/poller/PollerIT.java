@@ -206,7 +206,7 @@ class PollerIT {
           .as("good polls still publish")
           .isNotEmpty();
     }
-    assertThat(app.poller().failedAccounts()).isEmpty();
+    assertThat(app.poller().pausedAccounts()).isEmpty();
   }
 
   @Test
@@ -240,7 +240,7 @@ class PollerIT {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> app.poller().failedAccounts().contains(broken));
+        .until(() -> app.poller().pausedAccounts().contains(broken));
     long requestsWhenFailed = sim.account(broken).requestCount();
     await().atMost(Duration.ofSeconds(30)).until(() -> app.poller().isHealthy(healthy));
     Thread.sleep(500);
