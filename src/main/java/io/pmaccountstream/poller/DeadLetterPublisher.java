@@ -66,6 +66,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     this.sender = new Thread(this::drain, "dlq-sender");
     this.sender.setDaemon(true);
     heartbeat.runsOn(sender);
+    heartbeat.registerIn(meters);
     this.sender.start();
   }
 

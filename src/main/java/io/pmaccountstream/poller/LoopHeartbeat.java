@@ -1,5 +1,7 @@
 package io.pmaccountstream.poller;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +42,15 @@ public final class LoopHeartbeat {
   /** The loop ended on purpose (shutdown): no longer a liveness concern. */
   public void stopped() {
     stopped = true;
+  }
+
+  /** Exposes {@code pmas.loop.stalled{loop}}: 1 while {@link #stalled()} says the loop is dead. */
+  public LoopHeartbeat registerIn(MeterRegistry meters) {
+    Gauge.builder("pmas.loop.stalled", this, h -> h.stalled().isPresent() ? 1 : 0)
+        .description("1 when an internal loop died or is wedged (liveness fails; the pod restarts)")
+        .tag("loop", name)
+        .register(meters);
+    return this;
   }
 
   /** Time since the last turn. */

@@ -1,5 +1,6 @@
 package io.pmaccountstream.poller;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -65,6 +66,10 @@ public final class PollScheduler implements AutoCloseable {
             .publishPercentiles(0.5, 0.99)
             .register(meters);
     ticker.scheduleAtFixedRate(guarded("poll-ticker", tickerBeat::beat), 0, 1, TimeUnit.SECONDS);
+    Gauge.builder("pmas.loop.stalled", this, s -> s.stalled().isPresent() ? 1 : 0)
+        .description("1 when an internal loop died or is wedged (liveness fails; the pod restarts)")
+        .tag("loop", "poll-scheduler")
+        .register(meters);
   }
 
   /** The task, with whatever it throws caught and counted: a periodic task must never throw. */

@@ -123,6 +123,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     this.sender = new Thread(this::sendLoop, "snapshot-sender");
     this.sender.setDaemon(true);
     heartbeat.runsOn(sender);
+    heartbeat.registerIn(meters);
     this.sender.start();
   }
 
@@ -264,15 +265,46 @@ public final class SnapshotPublisher implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      for (Entry entry : batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        heartbeat.beat();
+        boolean reachable = true;
         try {
-          send(entry);
+          reachable = send(batch.get(i));
         } catch (RuntimeException e) {
           // send() already turns every error into done or failed; this is the loop's last guard.
           meters.counter("pmas.loop.errors", "loop", heartbeat.name()).increment();
           log.error("snapshot sender: unexpected error, going on", e);
         }
+        if (!reachable) {
+          putBack(batch.subList(i + 1, batch.size()));
+          break;
+        }
       }
+    }
+  }
+
+  /**
+   * Puts snapshots taken for sending back at the head of their lanes, unsent and not counted as
+   * failures: a send blocked for {@code max.block.ms} on missing metadata (the broker is away), and
+   * the others of its batch would block just as long, one after the other.
+   */
+  private void putBack(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    lock.lock();
+    try {
+      long notBefore = System.nanoTime() + retryBackoff.toNanos();
+      for (Entry entry : entries) {
+        Lane lane = lanes.get(entry.snapshot().getAccountId());
+        lane.inFlight = null;
+        lane.waiting.addFirst(entry);
+        lane.waitingBytes += entry.bytes();
+        lane.notBeforeNanos = notBefore;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -302,8 +334,11 @@ public final class SnapshotPublisher implements AutoCloseable {
     return Math.max(1, wait);
   }
 
-  /** Hands one snapshot to the producer; whatever goes wrong comes back as done or failed. */
-  private void send(Entry entry) {
+  /**
+   * Hands one snapshot to the producer; whatever goes wrong comes back as done or failed. False
+   * when the producer itself threw a retriable error (no metadata: the broker is unreachable).
+   */
+  private boolean send(Entry entry) {
     AccountSnapshot snapshot = entry.snapshot();
     try {
       ProducerRecord<String, AccountSnapshot> record =
@@ -322,8 +357,10 @@ public final class SnapshotPublisher implements AutoCloseable {
               failed(entry, error);
             }
           });
+      return true;
     } catch (RuntimeException e) {
       failed(entry, e);
+      return !(e instanceof RetriableException);
     }
   }
 

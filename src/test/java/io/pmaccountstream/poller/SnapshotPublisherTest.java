@@ -15,8 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -190,6 +195,53 @@ class SnapshotPublisherTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> producer.history().size() == 2);
     assertThat(slow.unsent()).as("alice waits for her backoff, bob in flight").isEqualTo(2);
+  }
+
+  /**
+   * With the broker away, send() blocks max.block.ms for metadata: once per batch, not per lane.
+   */
+  @Test
+  void aSendThatBlocksOnMissingMetadataHoldsBackTheRestOfItsBatch() {
+    CountDownLatch firstSendMayReturn = new CountDownLatch(1);
+    AtomicInteger sends = new AtomicInteger();
+    MockProducer<String, AccountSnapshot> noMetadata =
+        new MockProducer<>(true, null, new StringSerializer(), SERIALIZER) {
+          @Override
+          public synchronized Future<RecordMetadata> send(
+              ProducerRecord<String, AccountSnapshot> record, Callback callback) {
+            if (sends.incrementAndGet() == 1) {
+              awaitQuietly(firstSendMayReturn);
+              return super.send(record, callback);
+            }
+            throw new TimeoutException("Topic snapshots not present in metadata after 60000 ms.");
+          }
+        };
+    SnapshotPublisher away = publisher(noMetadata, Duration.ofSeconds(30), 1 << 20);
+    away.offer(snapshot("zed", 1, "1.5"));
+    await().until(() -> sends.get() == 1);
+    away.offer(snapshot("alice", 1, "1.5"));
+    away.offer(snapshot("bob", 1, "1.5"));
+    away.offer(snapshot("carol", 1, "1.5"));
+
+    firstSendMayReturn.countDown();
+
+    await().until(() -> sends.get() == 2);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sends.get() == 2);
+    assertThat(away.unsent()).isEqualTo(3);
+    assertThat(meters.find("pmas.snapshots").tag("outcome", "send_failed").counters())
+        .as("only the send that failed counts as failed")
+        .hasSize(1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
