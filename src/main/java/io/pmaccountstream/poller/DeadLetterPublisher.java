@@ -67,6 +67,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     this.sender.setDaemon(true);
     heartbeat.runsOn(sender);
     heartbeat.registerIn(meters);
+    meters.counter("pmas.loop.errors", "loop", heartbeat.name());
     this.sender.start();
   }
 

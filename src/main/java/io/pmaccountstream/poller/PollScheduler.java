@@ -70,6 +70,9 @@ public final class PollScheduler implements AutoCloseable {
         .description("1 when an internal loop died or is wedged (liveness fails; the pod restarts)")
         .tag("loop", "poll-scheduler")
         .register(meters);
+    // Registered at 0 so that an alert on increase() sees the first error.
+    meters.counter("pmas.loop.errors", "loop", "poll-ticker");
+    meters.counter("pmas.loop.errors", "loop", "poll-worker");
   }
 
   /** The task, with whatever it throws caught and counted: a periodic task must never throw. */

@@ -124,6 +124,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     this.sender.setDaemon(true);
     heartbeat.runsOn(sender);
     heartbeat.registerIn(meters);
+    meters.counter("pmas.loop.errors", "loop", heartbeat.name());
     this.sender.start();
   }
 

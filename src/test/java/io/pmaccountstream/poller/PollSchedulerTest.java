@@ -54,7 +54,7 @@ class PollSchedulerTest {
         });
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> meters.find("pmas.loop.errors").tag("loop", "poll-ticker").counter() != null);
+        .until(() -> meters.counter("pmas.loop.errors", "loop", "poll-ticker").count() > 0);
     firstPollMayEnd.countDown();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 5);
