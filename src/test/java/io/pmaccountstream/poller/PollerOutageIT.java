@@ -126,6 +126,58 @@ class PollerOutageIT {
     }
   }
 
+  @Test
+  void shutdownEndsWithinItsTimeoutWhileTheBrokerIsAway() throws Exception {
+    kafka.assumeRestartable();
+    String topic = kafka.createTopic(KafkaBrokerExtension.uniqueTopic("snapshots"), 1);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (BinancePmSimulator sim =
+        BinancePmSimulator.builder()
+            .scenario("calm")
+            .accounts(2)
+            .seed(5)
+            .faults(FaultConfig.none())
+            .build()
+            .start()) {
+      PollerApp app =
+          PollerFixture.start(
+              PollerFixture.settings(
+                  sim,
+                  dir.resolve("credentials.properties"),
+                  kafka.bootstrapServers(),
+                  registry.url(),
+                  Map.of(
+                      "topic.snapshots",
+                      topic,
+                      "topic.dlq",
+                      KafkaBrokerExtension.uniqueTopic("dlq"),
+                      "poll.emit",
+                      "every-poll")),
+              meters);
+      boolean stopped = false;
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> published(meters) >= 1);
+        kafka.stopBroker();
+        stopped = true;
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.unsent() >= 10);
+
+        long start = System.nanoTime();
+        int unsent = app.shutdown(Duration.ofSeconds(3));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(unsent).as("the broker is away: what could not be sent is counted").isPositive();
+        assertThat(took)
+            .as("SIGTERM ends within poll.shutdown.timeout")
+            .isLessThan(Duration.ofSeconds(5));
+      } finally {
+        app.shutdown(Duration.ofSeconds(1));
+        if (stopped) {
+          kafka.restartBroker();
+        }
+      }
+    }
+  }
+
   /** Serves a new state every 250 ms for the given time, waiting until each one was served. */
   private static void serveNewStates(
       SimulatedAccount account, List<BigDecimal> served, Duration during) throws Exception {
