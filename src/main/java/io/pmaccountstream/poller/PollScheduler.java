@@ -52,9 +52,20 @@ public final class PollScheduler implements AutoCloseable {
   private final LoopHeartbeat tickerBeat = new LoopHeartbeat("poll-ticker", TICKER_MAX_SILENCE);
   private final Timer lag;
   private final MeterRegistry meters;
+  private final Duration maxPollDuration;
   private volatile boolean closed;
 
   public PollScheduler(Duration interval, double jitter, int workerThreads, MeterRegistry meters) {
+    this(interval, jitter, workerThreads, meters, MAX_POLL_DURATION);
+  }
+
+  PollScheduler(
+      Duration interval,
+      double jitter,
+      int workerThreads,
+      MeterRegistry meters,
+      Duration maxPollDuration) {
+    this.maxPollDuration = maxPollDuration;
     this.interval = interval;
     this.jitter = jitter;
     this.meters = meters;
@@ -175,7 +186,7 @@ public final class PollScheduler implements AutoCloseable {
     }
     for (Map.Entry<String, Long> poll : inProgress.entrySet()) {
       Duration running = Duration.ofNanos(now - poll.getValue());
-      if (running.compareTo(MAX_POLL_DURATION) > 0) {
+      if (running.compareTo(maxPollDuration) > 0) {
         return Optional.of(
             "the poll of account "
                 + poll.getKey()

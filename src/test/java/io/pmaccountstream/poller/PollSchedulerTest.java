@@ -90,6 +90,20 @@ class PollSchedulerTest {
     assertThat(scheduler.stalled()).isEmpty();
   }
 
+  @Test
+  void aPollRunningLongerThanAllowedIsAWedgedWorkerForLiveness() {
+    scheduler = new PollScheduler(Duration.ofMillis(20), 0, 1, meters, Duration.ofMillis(200));
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler.start(List.of("alice"), account -> awaitQuietly(release));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.stalled().isPresent());
+    assertThat(scheduler.stalled().get()).contains("alice", "wedged");
+    assertThat(meters.get("pmas.loop.stalled").tag("loop", "poll-scheduler").gauge().value())
+        .isEqualTo(1.0);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.stalled().isEmpty());
+  }
+
   private static void awaitQuietly(CountDownLatch latch) {
     try {
       latch.await();
