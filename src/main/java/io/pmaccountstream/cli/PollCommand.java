@@ -13,7 +13,6 @@ import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -103,6 +102,11 @@ final class PollCommand implements Callable<Integer> {
     }
 
     @Override
+    public HealthChecks liveness() {
+      return new HealthChecks().register(app.livenessChecks());
+    }
+
+    @Override
     public int run() throws InterruptedException {
       app.start();
       stopped.await();
@@ -130,7 +134,7 @@ final class PollCommand implements Callable<Integer> {
     return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
   }
 
-  /** Ready: broker and registry answer, the IP is not banned, at least one account polls. */
+  /** Ready: broker and registry answer, the IP is not banned, every account is fresh. */
   private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
     Clock clock = Clock.systemUTC();
     return new HealthChecks()
@@ -150,18 +154,6 @@ final class PollCommand implements Callable<Integer> {
                               + "/"
                               + binance.allowedWeight1m());
                 }))
-        .register(
-            HealthCheck.named(
-                "accounts",
-                () -> {
-                  List<String> healthy =
-                      app.accountIds().stream().filter(app.poller()::isHealthy).toList();
-                  return healthy.isEmpty()
-                      ? HealthCheck.Result.down(
-                          "no account has polled successfully yet; failed: "
-                              + app.poller().failedAccounts())
-                      : HealthCheck.Result.up(
-                          healthy.size() + " of " + app.accountIds().size() + " accounts healthy");
-                }));
+        .register(app.readinessChecks());
   }
 }

@@ -24,6 +24,11 @@ interface Service extends AutoCloseable {
   /** Readiness of this service for {@code /health/ready}. */
   HealthChecks health();
 
+  /** Liveness for {@code /health/live}: DOWN when an internal loop died or is wedged. */
+  default HealthChecks liveness() {
+    return new HealthChecks();
+  }
+
   /**
    * Starts and blocks until the service stops, by {@link #stop} or by itself.
    *
@@ -52,7 +57,8 @@ interface Service extends AutoCloseable {
     try (Metrics metrics =
             Metrics.prometheus("pm-account-stream-" + command, Metrics.defaultInstance());
         Service service = create.apply(metrics);
-        OpsServer ops = OpsServer.start(opsConfig, metrics.registry(), service.health())) {
+        OpsServer ops =
+            OpsServer.start(opsConfig, metrics.registry(), service.health(), service.liveness())) {
       Stopper stopper = new Stopper(service);
       try (ShutdownHook hook =
           ShutdownHook.install(

@@ -2,6 +2,9 @@ package io.pmaccountstream.ops;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -80,12 +83,20 @@ public interface HealthCheck {
    *
    * @param status UP or DOWN
    * @param reason for humans: why DOWN, or what was seen when UP
+   * @param details machine-readable detail shown under the check in the JSON (for example one entry
+   *     per account); values are anything Jackson writes (strings, numbers, maps, lists)
    */
-  record Result(Status status, String reason) {
+  record Result(Status status, String reason, Map<String, Object> details) {
 
     public Result {
       Objects.requireNonNull(status, "status");
       reason = reason == null ? "" : reason;
+      details =
+          details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    public Result(Status status, String reason) {
+      this(status, reason, Map.of());
     }
 
     public static Result up(String reason) {
@@ -94,6 +105,11 @@ public interface HealthCheck {
 
     public static Result down(String reason) {
       return new Result(Status.DOWN, reason);
+    }
+
+    /** This result with machine-readable details. */
+    public Result withDetails(Map<String, Object> details) {
+      return new Result(status, reason, details);
     }
 
     public boolean isUp() {

@@ -25,6 +25,12 @@ public final class HealthChecks {
     return this;
   }
 
+  /** Registers each of the checks, in order. */
+  public HealthChecks register(List<? extends HealthCheck> checks) {
+    checks.forEach(this::register);
+    return this;
+  }
+
   /** Runs every check now (cached checks answer from their cache). */
   public Report evaluate() {
     List<Outcome> outcomes = checks.stream().map(c -> new Outcome(c.name(), run(c))).toList();

@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@value #METRICS_PATH}: the Prometheus text format of the registry (OpenMetrics when the
  *       scraper asks for it);
- *   <li>{@value #LIVE_PATH}: 200 while the process is up;
- *   <li>{@value #READY_PATH}: 200 when every {@link HealthChecks} check is UP, else 503; both with
- *       {@code {"status":"UP"|"DOWN","checks":[{"name":..,"status":..,"reason":..}]}}.
+ *   <li>{@value #LIVE_PATH}: 200 when every liveness check is UP (with none, while the process is
+ *       up), else 503: a DOWN here means an internal loop died or is wedged and only a restart
+ *       helps, so Kubernetes restarts the pod;
+ *   <li>{@value #READY_PATH}: 200 when every readiness check is UP, else 503; both with {@code
+ *       {"status":"UP"|"DOWN","checks":[{"name":..,"status":..,"reason":..,"details":{..}}]}};
+ *   <li>{@value #HEALTH_PATH}: always 200 (it is for people and dashboards), {@code
+ *       {"status":..,"live":{..},"ready":{..}}} with every check's details (per account, for the
+ *       poller).
  * </ul>
  *
  * Served by the JDK's HTTP server on two daemon threads with a bounded queue (under overload the
@@ -44,6 +49,7 @@ public final class OpsServer implements AutoCloseable {
   public static final String METRICS_PATH = "/metrics";
   public static final String LIVE_PATH = "/health/live";
   public static final String READY_PATH = "/health/ready";
+  public static final String HEALTH_PATH = "/health";
 
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,16 +64,19 @@ public final class OpsServer implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final PrometheusMeterRegistry registry;
   private final HealthChecks health;
+  private final HealthChecks liveness;
 
   private OpsServer(
       HttpServer server,
       ThreadPoolExecutor executor,
       PrometheusMeterRegistry registry,
-      HealthChecks health) {
+      HealthChecks health,
+      HealthChecks liveness) {
     this.server = server;
     this.executor = executor;
     this.registry = registry;
     this.health = health;
+    this.liveness = liveness;
   }
 
   /**
@@ -77,10 +86,25 @@ public final class OpsServer implements AutoCloseable {
    */
   public static OpsServer start(
       OpsConfig config, PrometheusMeterRegistry registry, HealthChecks health) throws IOException {
+    return start(config, registry, health, new HealthChecks());
+  }
+
+  /**
+   * Starts the endpoint with liveness checks: {@value #LIVE_PATH} is DOWN when one of them is.
+   *
+   * @throws IOException when the address cannot be bound (port in use, unknown host)
+   */
+  public static OpsServer start(
+      OpsConfig config,
+      PrometheusMeterRegistry registry,
+      HealthChecks health,
+      HealthChecks liveness)
+      throws IOException {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(liveness, "liveness");
     if (!config.enabled()) {
-      return new OpsServer(null, null, registry, health);
+      return new OpsServer(null, null, registry, health, liveness);
     }
     InetSocketAddress address =
         new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
@@ -94,7 +118,7 @@ public final class OpsServer implements AutoCloseable {
             new ArrayBlockingQueue<>(QUEUE),
             daemonThreads(),
             new ThreadPoolExecutor.CallerRunsPolicy());
-    OpsServer ops = new OpsServer(server, executor, registry, health);
+    OpsServer ops = new OpsServer(server, executor, registry, health, liveness);
     server.createContext("/", ops::handle);
     server.setExecutor(executor);
     server.start();
@@ -119,8 +143,9 @@ public final class OpsServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       switch (path) {
         case METRICS_PATH -> metrics(exchange);
-        case LIVE_PATH -> respond(exchange, 200, JSON_TYPE, bytes("{\"status\":\"UP\"}"));
-        case READY_PATH -> ready(exchange);
+        case LIVE_PATH -> probe(exchange, liveness.evaluate());
+        case READY_PATH -> probe(exchange, health.evaluate());
+        case HEALTH_PATH -> everything(exchange);
         default -> respond(exchange, 404, "text/plain; charset=utf-8", bytes("not found\n"));
       }
     } catch (IOException | RuntimeException e) {
@@ -140,8 +165,7 @@ public final class OpsServer implements AutoCloseable {
     respond(exchange, 200, contentType, body.toByteArray());
   }
 
-  private void ready(HttpExchange exchange) throws IOException {
-    Report report = health.evaluate();
+  private void probe(HttpExchange exchange, Report report) throws IOException {
     respond(
         exchange,
         report.status() == HealthCheck.Status.UP ? 200 : 503,
@@ -149,16 +173,31 @@ public final class OpsServer implements AutoCloseable {
         JSON.writeValueAsBytes(toJson(report)));
   }
 
+  private void everything(HttpExchange exchange) throws IOException {
+    Report live = liveness.evaluate();
+    Report ready = health.evaluate();
+    boolean up = live.status() == HealthCheck.Status.UP && ready.status() == HealthCheck.Status.UP;
+    ObjectNode root = JSON.createObjectNode();
+    root.put("status", up ? "UP" : "DOWN");
+    root.set("live", toJson(live));
+    root.set("ready", toJson(ready));
+    respond(exchange, 200, JSON_TYPE, JSON.writeValueAsBytes(root));
+  }
+
   static ObjectNode toJson(Report report) {
     ObjectNode root = JSON.createObjectNode();
     root.put("status", report.status().name());
     ArrayNode checks = root.putArray("checks");
     for (Outcome outcome : report.checks()) {
-      checks
-          .addObject()
-          .put("name", outcome.name())
-          .put("status", outcome.result().status().name())
-          .put("reason", outcome.result().reason());
+      ObjectNode check =
+          checks
+              .addObject()
+              .put("name", outcome.name())
+              .put("status", outcome.result().status().name())
+              .put("reason", outcome.result().reason());
+      if (!outcome.result().details().isEmpty()) {
+        check.set("details", JSON.valueToTree(outcome.result().details()));
+      }
     }
     return root;
   }

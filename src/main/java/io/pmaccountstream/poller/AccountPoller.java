@@ -1,13 +1,21 @@
 package io.pmaccountstream.poller;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.binance.AccountCredentials;
+import io.pmaccountstream.binance.FailureKind;
 import io.pmaccountstream.binance.FetchOutcome;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -15,8 +23,18 @@ import org.slf4j.MDC;
 /**
  * The poll step for one account: fetch (the client awaits the weight budget, signs, sends,
  * classifies and parses) → emit a snapshot, or send the failure to the dead-letter topic.
+ *
+ * <p>No answer stops the monitoring of an account. An answer that looks fatal ({@code
+ * FATAL_CONFIG}, {@code REJECTED}: 401, 403, 3xx, -2015, -1022) pauses only this account, for
+ * {@code poll.fatal.backoff.initial} doubling up to {@code poll.fatal.backoff.max}; the episode is
+ * reported once (one ERROR log, one dead letter, {@code pmas.account.fatal.episodes}, the state in
+ * {@code /health}), and the next successful poll ends it by itself. Whatever the step throws is
+ * caught here, counted, dead-lettered ({@code POLL_ERROR}) and the next poll goes on.
  */
 public final class AccountPoller {
+
+  /** The dead-letter kind of a poll that threw (a bug, never a silent stop). */
+  public static final String POLL_ERROR = "POLL_ERROR";
 
   private static final Logger log = LoggerFactory.getLogger(AccountPoller.class);
 
@@ -25,16 +43,57 @@ public final class AccountPoller {
   private final DeadLetterPublisher deadLetters;
   private final PollerConfig config;
   private final MeterRegistry meters;
-  private final Consumer<String> onAccountFailed;
+  private final Clock clock;
+  private final Instant startedAt;
   private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+
+  /** What one account is doing now, as {@code /health} and {@code /metrics} show it. */
+  public enum State {
+    /** The last poll succeeded (or none has ended yet). */
+    POLLING,
+    /** Transient errors outlasted the client's retries (timeouts, 5xx, clock skew). */
+    BACKING_OFF,
+    /** Over the weight limit, or the IP is banned: the client waits. */
+    RATE_LIMITED,
+    /** An answer that looks fatal: this account is paused on a capped backoff. */
+    PAUSED_FATAL,
+    /** The last answers were not accounts (counted in a row). */
+    BAD_PAYLOADS
+  }
+
+  /**
+   * One account's status.
+   *
+   * @param state what it is doing
+   * @param reason why, for people ("" while POLLING)
+   * @param badPayloadsInRow bad answers since the last good one
+   * @param freshAsOf when the newest state in Kafka was last known current (local clock)
+   * @param age how old that is now (since start when nothing was published yet)
+   * @param pausedUntil while PAUSED_FATAL: the earliest next try
+   */
+  public record AccountStatus(
+      State state,
+      String reason,
+      int badPayloadsInRow,
+      Optional<Instant> freshAsOf,
+      Duration age,
+      Optional<Instant> pausedUntil) {}
 
   /** What the poller remembers of an account between polls; touched by one poll at a time. */
   private static final class Track {
     AccountSnapshot lastEmitted;
     Instant lastEmittedAt;
     long sequence;
-    volatile boolean failed;
-    volatile String lastError;
+    volatile State state = State.POLLING;
+    volatile String reason = "";
+    volatile int badPayloadsInRow;
+    volatile Instant pausedUntil;
+    volatile Duration pause;
+
+    /** The last poll that found the last emitted state unchanged: its sequence and local time. */
+    volatile long unchangedSequence = -1;
+
+    volatile Instant unchangedAt;
   }
 
   public AccountPoller(
@@ -43,40 +102,81 @@ public final class AccountPoller {
       DeadLetterPublisher deadLetters,
       PollerConfig config,
       MeterRegistry meters,
-      Consumer<String> onAccountFailed) {
+      Clock clock) {
     this.client = client;
     this.snapshots = snapshots;
     this.deadLetters = deadLetters;
     this.config = config;
     this.meters = meters;
-    this.onAccountFailed = onAccountFailed;
+    this.clock = clock;
+    this.startedAt = clock.instant();
   }
 
-  /** One poll of one account. */
+  /** Registers the per-account gauges of state and freshness ({@code pmas.account.*}). */
+  public void watch(Collection<String> accountIds) {
+    for (String id : accountIds) {
+      Track track = track(id);
+      Gauge.builder("pmas.account.snapshot.age", this, p -> p.status(id).age().toMillis() / 1000.0)
+          .description(
+              "Age of the account's newest state in Kafka (published, or confirmed unchanged by a"
+                  + " later poll)")
+          .baseUnit("seconds")
+          .tag("account", id)
+          .register(meters);
+      Gauge.builder("pmas.account.stale", this, p -> p.isStale(id) ? 1 : 0)
+          .description("1 when the account's newest state is older than poll.stale.after.intervals")
+          .tag("account", id)
+          .register(meters);
+      Gauge.builder("pmas.account.bad.payloads.in.row", track, t -> t.badPayloadsInRow)
+          .description("Bad answers since the account's last good one")
+          .tag("account", id)
+          .register(meters);
+      for (State state : State.values()) {
+        Gauge.builder("pmas.account.state", track, t -> t.state == state ? 1 : 0)
+            .description("1 for the account's current state")
+            .tags("account", id, "state", state.name())
+            .register(meters);
+      }
+    }
+  }
+
+  /** One poll of one account; never throws. */
   public void poll(AccountCredentials account) {
     String id = account.accountId();
     MDC.put("accountId", id);
     try {
+      Track track = track(id);
+      Instant pausedUntil = track.pausedUntil;
+      if (track.state == State.PAUSED_FATAL && clock.instant().isBefore(pausedUntil)) {
+        meters.counter("pmas.polls", "outcome", "paused", "account", id).increment();
+        return;
+      }
       FetchOutcome outcome = client.fetch(account);
       if (outcome instanceof FetchOutcome.Success success) {
-        emit(id, success);
+        emit(id, track, success);
       } else {
-        fail(id, (FetchOutcome.Failure) outcome);
+        fail(id, track, (FetchOutcome.Failure) outcome);
       }
+    } catch (RuntimeException e) {
+      pollThrew(id, e);
     } finally {
       MDC.remove("accountId");
     }
   }
 
-  private void emit(String id, FetchOutcome.Success success) {
-    meters.counter("pmas.polls", "outcome", "success", "account", id).increment();
-    Track track = track(id);
-    track.lastError = null;
+  private void emit(String id, Track track, FetchOutcome.Success success) {
     AccountSnapshot snapshot =
         SnapshotMapper.toSnapshot(
             id, success.account(), success.meta(), config.instanceId(), track.sequence + 1);
+    meters.counter("pmas.polls", "outcome", "success", "account", id).increment();
+    endEpisode(id, track);
+    track.state = State.POLLING;
+    track.reason = "";
+    track.badPayloadsInRow = 0;
     if (!shouldEmit(track, snapshot)) {
       meters.counter("pmas.snapshots", "outcome", "unchanged", "account", id).increment();
+      track.unchangedAt = clock.instant();
+      track.unchangedSequence = track.sequence;
       return;
     }
     track.sequence++;
@@ -94,31 +194,95 @@ public final class AccountPoller {
     return heartbeatDue || !SnapshotMapper.sameState(track.lastEmitted, snapshot);
   }
 
-  private void fail(String id, FetchOutcome.Failure failure) {
+  private void fail(String id, Track track, FetchOutcome.Failure failure) {
     meters
         .counter("pmas.polls", "outcome", failure.kind().name().toLowerCase(), "account", id)
         .increment();
-    Track track = track(id);
-    track.lastError = failure.kind() + ": " + failure.message();
+    if (looksFatal(failure)) {
+      pause(id, track, failure);
+      return;
+    }
     switch (failure.kind()) {
       case BAD_PAYLOAD -> {
+        track.badPayloadsInRow++;
+        track.state = State.BAD_PAYLOADS;
+        track.reason = failure.message();
         log.warn("bad payload: {} (kept in the dead-letter topic)", failure.message());
         deadLetters.publish(deadLetter(id, failure));
       }
-      case FATAL_CONFIG -> {
-        log.error(
-            "account failed, polling of this account stops: {} — {}",
-            failure.message(),
-            failure.advice());
-        deadLetters.publish(deadLetter(id, failure));
+      case RATE_LIMITED, IP_BANNED -> {
+        track.state = State.RATE_LIMITED;
+        track.reason = failure.kind() + ": " + failure.message();
+        log.warn("poll failed: {} {} — {}", failure.kind(), failure.message(), failure.advice());
       }
-      default ->
-          log.warn("poll failed: {} {} — {}", failure.kind(), failure.message(), failure.advice());
+      case INTERRUPTED -> log.debug("poll interrupted (shutting down)");
+      default -> {
+        track.state = State.BACKING_OFF;
+        track.reason = failure.kind() + ": " + failure.message();
+        log.warn("poll failed: {} {} — {}", failure.kind(), failure.message(), failure.advice());
+      }
     }
-    if (failure.accountFailed() && !track.failed) {
-      track.failed = true;
-      onAccountFailed.accept(id);
+  }
+
+  private static boolean looksFatal(FetchOutcome.Failure failure) {
+    return failure.kind() == FailureKind.FATAL_CONFIG
+        || failure.kind() == FailureKind.REJECTED
+        || failure.accountFailed();
+  }
+
+  /** Pauses the account; the first fatal answer of an episode is the one that is reported. */
+  private void pause(String id, Track track, FetchOutcome.Failure failure) {
+    boolean newEpisode = track.state != State.PAUSED_FATAL;
+    Duration pause =
+        newEpisode
+            ? config.fatalBackoffInitial()
+            : min(track.pause.multipliedBy(2), config.fatalBackoffMax());
+    track.pause = pause;
+    track.pausedUntil = clock.instant().plus(pause);
+    track.reason = failure.kind() + ": " + failure.message();
+    track.state = State.PAUSED_FATAL;
+    if (newEpisode) {
+      meters.counter("pmas.account.fatal.episodes", "account", id).increment();
+      log.error(
+          "account paused for {} (retried on a backoff up to {}, the others go on): {} {} — {}",
+          pause,
+          config.fatalBackoffMax(),
+          failure.kind(),
+          failure.message(),
+          failure.advice());
+      deadLetters.publish(deadLetter(id, failure));
+    } else {
+      log.debug("account still paused, next try in {}: {}", pause, failure.message());
     }
+  }
+
+  private void endEpisode(String id, Track track) {
+    if (track.state == State.PAUSED_FATAL) {
+      log.info("account resumed: it answers again after a fatal-looking answer ({})", track.reason);
+      meters.counter("pmas.account.fatal.recoveries", "account", id).increment();
+    }
+    track.pause = null;
+    track.pausedUntil = null;
+  }
+
+  private void pollThrew(String id, RuntimeException e) {
+    meters.counter("pmas.polls", "outcome", "error", "account", id).increment();
+    Track track = track(id);
+    track.badPayloadsInRow++;
+    track.state = State.BAD_PAYLOADS;
+    track.reason = "poll threw " + e.getClass().getSimpleName();
+    log.error("poll threw; kept in the dead-letter topic, polling goes on", e);
+    deadLetters.publish(
+        new DeadLetter(
+            id,
+            clock.instant(),
+            POLL_ERROR,
+            OptionalInt.empty(),
+            Optional.empty(),
+            "the poll step threw " + e,
+            "A bug in the poller: report it with this record. The account keeps being polled.",
+            Optional.empty(),
+            config.instanceId()));
   }
 
   private DeadLetter deadLetter(String id, FetchOutcome.Failure failure) {
@@ -138,16 +302,61 @@ public final class AccountPoller {
     return tracks.computeIfAbsent(id, a -> new Track());
   }
 
-  /** Accounts marked failed by a fatal configuration error. */
-  public java.util.Set<String> failedAccounts() {
-    java.util.Set<String> failed = new java.util.TreeSet<>();
+  /** The account's state and freshness now. */
+  public AccountStatus status(String id) {
+    Track track = track(id);
+    Optional<Instant> fresh = freshAsOf(id, track);
+    Instant now = clock.instant();
+    return new AccountStatus(
+        track.state,
+        track.reason,
+        track.badPayloadsInRow,
+        fresh,
+        Duration.between(fresh.orElse(startedAt), now),
+        track.state == State.PAUSED_FATAL
+            ? Optional.ofNullable(track.pausedUntil)
+            : Optional.empty());
+  }
+
+  /**
+   * When the account's newest state in Kafka was last known to be current: the offer time of the
+   * last acknowledged snapshot, or a later poll that found that very state unchanged.
+   */
+  private Optional<Instant> freshAsOf(String id, Track track) {
+    Optional<SnapshotPublisher.Published> published = snapshots.lastPublished(id);
+    if (published.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant at = published.get().offeredAt();
+    Instant unchangedAt = track.unchangedAt;
+    if (unchangedAt != null
+        && track.unchangedSequence <= published.get().sequence()
+        && unchangedAt.isAfter(at)) {
+      at = unchangedAt;
+    }
+    return Optional.of(at);
+  }
+
+  /** How old an account's newest state may get before it counts as stale. */
+  public Duration staleAfter() {
+    return Duration.ofMillis((long) (config.interval().toMillis() * config.staleAfterIntervals()));
+  }
+
+  /** Whether the account's newest state in Kafka is older than {@link #staleAfter()}. */
+  public boolean isStale(String id) {
+    return status(id).age().compareTo(staleAfter()) > 0;
+  }
+
+  /** Accounts paused after an answer that looks fatal. */
+  public Set<String> pausedAccounts() {
+    Set<String> paused = new TreeSet<>();
     tracks.forEach(
         (id, track) -> {
-          if (track.failed) {
-            failed.add(id);
+          if (track.state == State.PAUSED_FATAL) {
+            paused.add(id);
           }
         });
-    return failed;
+    return paused;
   }
 
   /**
@@ -156,6 +365,10 @@ public final class AccountPoller {
    */
   public boolean isHealthy(String id) {
     Track track = tracks.get(id);
-    return track != null && !track.failed && track.lastError == null && track.lastEmitted != null;
+    return track != null && track.state == State.POLLING && track.lastEmitted != null;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -7,10 +7,15 @@ import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.ops.HealthCheck;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -69,20 +74,28 @@ public final class PollerApp implements AutoCloseable {
       BinanceAccountClient client,
       Producer<String, AccountSnapshot> snapshotProducer,
       Producer<String, String> deadLetterProducer,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
     this.settings = settings;
     this.client = client;
     this.producers = List.of(snapshotProducer, deadLetterProducer);
     PollerConfig config = settings.poller();
-    this.snapshots =
-        new SnapshotPublisher(
-            snapshotProducer, settings.topics().snapshots(), config.publishRetryBackoff(), meters);
     this.deadLetters =
         new DeadLetterPublisher(
             deadLetterProducer,
             settings.topics().deadLetter(),
-            config.deadLetterCapacity(),
+            config.deadLetterBufferBytes(),
             meters);
+    this.snapshots =
+        new SnapshotPublisher(
+            snapshotProducer,
+            settings.topics().snapshots(),
+            config.publishRetryBackoff(),
+            config.publishBufferBytes(),
+            deadLetters::publish,
+            config.instanceId(),
+            meters,
+            clock);
     this.scheduler =
         new PollScheduler(
             config.interval(),
@@ -90,9 +103,9 @@ public final class PollerApp implements AutoCloseable {
             Math.min(config.maxConcurrent(), settings.accounts().size()),
             meters);
     this.poller =
-        new AccountPoller(
-            client::fetchAccount, snapshots, deadLetters, config, meters, scheduler::stop);
+        new AccountPoller(client::fetchAccount, snapshots, deadLetters, config, meters, clock);
     settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
+    poller.watch(accountsById.keySet());
   }
 
   /** Builds the app with real Kafka producers and the Binance client. */
@@ -103,7 +116,8 @@ public final class PollerApp implements AutoCloseable {
         client,
         new KafkaProducer<>(snapshotProducerProperties(settings.kafka())),
         new KafkaProducer<>(deadLetterProducerProperties(settings.kafka())),
-        meters);
+        meters,
+        Clock.systemUTC());
   }
 
   /** Our defaults, then the registry settings, then the user's {@code kafka.*} overrides. */
@@ -157,6 +171,83 @@ public final class PollerApp implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Readiness: every account's newest state in Kafka is younger than {@code
+   * poll.stale.after.intervals} intervals (details per account: state, reason, age), and no
+   * snapshot has waited for Kafka longer than that.
+   */
+  public List<HealthCheck> readinessChecks() {
+    return List.of(
+        HealthCheck.named("accounts-fresh", this::freshness),
+        HealthCheck.named("snapshot-backlog", this::backlog));
+  }
+
+  /** Liveness: every internal loop turns (sender threads, ticker, no wedged poll). */
+  public List<HealthCheck> livenessChecks() {
+    return List.of(HealthCheck.named("poller-loops", this::loops));
+  }
+
+  private HealthCheck.Result freshness() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    List<String> stale = new ArrayList<>();
+    Duration limit = poller.staleAfter();
+    for (String id : accountIds()) {
+      AccountPoller.AccountStatus status = poller.status(id);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("state", status.state().name());
+      detail.put("reason", status.reason());
+      detail.put("ageSeconds", status.age().toMillis() / 1000.0);
+      detail.put("stale", status.age().compareTo(limit) > 0);
+      detail.put("badPayloadsInRow", status.badPayloadsInRow());
+      status.freshAsOf().ifPresent(t -> detail.put("freshAsOf", t.toString()));
+      status.pausedUntil().ifPresent(t -> detail.put("pausedUntil", t.toString()));
+      details.put(id, detail);
+      if (status.age().compareTo(limit) > 0) {
+        stale.add(id + " (" + status.state() + ", " + status.age().toSeconds() + " s)");
+      }
+    }
+    HealthCheck.Result result =
+        stale.isEmpty()
+            ? HealthCheck.Result.up(accountIds().size() + " account(s) fresh (limit " + limit + ")")
+            : HealthCheck.Result.down(
+                stale.size()
+                    + " account(s) stale beyond "
+                    + limit
+                    + ": "
+                    + String.join(", ", stale));
+    return result.withDetails(details);
+  }
+
+  private HealthCheck.Result backlog() {
+    Duration limit = poller.staleAfter();
+    Optional<Duration> oldest = snapshots.oldestUnsentAge();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("unsent", snapshots.unsent());
+    details.put("bufferedBytes", snapshots.bufferedBytes());
+    details.put("bufferBytes", settings.poller().publishBufferBytes());
+    details.put("oldestUnsentSeconds", oldest.map(d -> d.toMillis() / 1000.0).orElse(0.0));
+    HealthCheck.Result result =
+        oldest.isPresent() && oldest.get().compareTo(limit) > 0
+            ? HealthCheck.Result.down(
+                "the oldest unsent snapshot has waited "
+                    + oldest.get().toSeconds()
+                    + " s for Kafka (limit "
+                    + limit
+                    + ")")
+            : HealthCheck.Result.up(snapshots.unsent() + " snapshot(s) unsent");
+    return result.withDetails(details);
+  }
+
+  private HealthCheck.Result loops() {
+    List<String> stalled = new ArrayList<>();
+    snapshots.heartbeat().stalled().ifPresent(stalled::add);
+    deadLetters.heartbeat().stalled().ifPresent(stalled::add);
+    scheduler.stalled().ifPresent(stalled::add);
+    return stalled.isEmpty()
+        ? HealthCheck.Result.up("snapshot-sender, dlq-sender and poll-ticker turn")
+        : HealthCheck.Result.down(String.join("; ", stalled));
+  }
+
   /** Snapshots not yet acknowledged by Kafka. */
   public int unsent() {
     return snapshots.unsent();
@@ -169,7 +260,9 @@ public final class PollerApp implements AutoCloseable {
    */
   public int shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    scheduler.close(remaining(deadline));
+    // Half the time at most for polls in flight: what they and earlier polls produced still has
+    // to reach Kafka.
+    scheduler.close(remaining(deadline).dividedBy(2));
     int unsent = snapshots.close(remaining(deadline));
     deadLetters.close(remaining(deadline));
     client.close();

@@ -15,8 +15,12 @@ public record PollerConfig(
     int maxConcurrent,
     Duration shutdownTimeout,
     String instanceId,
-    int deadLetterCapacity,
-    Duration publishRetryBackoff) {
+    long deadLetterBufferBytes,
+    Duration publishRetryBackoff,
+    long publishBufferBytes,
+    Duration fatalBackoffInitial,
+    Duration fatalBackoffMax,
+    double staleAfterIntervals) {
 
   public static final ConfigField<Duration> INTERVAL =
       ConfigField.duration("poll.interval", "Time between two polls of one account")
@@ -53,12 +57,39 @@ public record PollerConfig(
       ConfigField.string(
           "poller.instance.id",
           "Written into every snapshot; unset: the process id and host name (pid@host)");
-  public static final ConfigField<Integer> DLQ_CAPACITY =
-      ConfigField.integer(
-              "dlq.queue.capacity",
-              "Dead letters held while the broker is unreachable before dropping")
-          .withDefault("10000")
-          .validate(n -> n >= 1, "at least 1");
+  public static final ConfigField<Long> DLQ_BUFFER_BYTES =
+      ConfigField.longValue(
+              "poll.dlq.buffer.bytes",
+              "Bytes of dead letters (JSON) held while the broker is unreachable; past it new ones"
+                  + " are dropped and counted (pmas.dlq.records{outcome=overflow})")
+          .withDefault("8388608")
+          .validate(n -> n >= 65536, "at least 65536");
+  public static final ConfigField<Long> PUBLISH_BUFFER_BYTES =
+      ConfigField.longValue(
+              "poll.publish.buffer.bytes",
+              "Encoded bytes of snapshots held in order while Kafka is unreachable; past it the"
+                  + " oldest waiting state of the largest backlog is dropped (pmas.snapshots.conflated)")
+          .withDefault("16777216")
+          .validate(n -> n >= 65536, "at least 65536");
+  public static final ConfigField<Duration> FATAL_BACKOFF_INITIAL =
+      ConfigField.duration(
+              "poll.fatal.backoff.initial",
+              "After an answer that looks fatal (401, 403, 3xx, -2015, -1022): pause this account"
+                  + " for this long, doubling while it lasts")
+          .withDefault("1m")
+          .validate(d -> d.toMillis() > 0, "positive");
+  public static final ConfigField<Duration> FATAL_BACKOFF_MAX =
+      ConfigField.duration(
+              "poll.fatal.backoff.max", "Longest pause of an account after fatal-looking answers")
+          .withDefault("30m")
+          .validate(d -> d.toMillis() > 0, "positive");
+  public static final ConfigField<Double> STALE_AFTER_INTERVALS =
+      ConfigField.doubleValue(
+              "poll.stale.after.intervals",
+              "An account whose newest state in Kafka is older than this many poll intervals is"
+                  + " stale: readiness goes DOWN and pmas_account_stale is 1")
+          .withDefault("3")
+          .validate(d -> d >= 1, "at least 1");
   public static final ConfigField<Duration> PUBLISH_RETRY_BACKOFF =
       ConfigField.duration(
               "publish.retry.backoff", "Pause before re-sending snapshots after a failed send")
@@ -66,6 +97,19 @@ public record PollerConfig(
           .validate(d -> d.toMillis() > 0, "positive");
 
   public static PollerConfig from(ConfigReader reader) {
+    Duration fatalInitial = reader.get(FATAL_BACKOFF_INITIAL);
+    Duration fatalMax = reader.get(FATAL_BACKOFF_MAX);
+    if (fatalInitial != null && fatalMax != null && fatalMax.compareTo(fatalInitial) < 0) {
+      reader.problem(
+          FATAL_BACKOFF_MAX.name()
+              + " ("
+              + fatalMax
+              + ") must not be shorter than "
+              + FATAL_BACKOFF_INITIAL.name()
+              + " ("
+              + fatalInitial
+              + ")");
+    }
     return new PollerConfig(
         reader.get(INTERVAL),
         reader.read(JITTER).orElse(0.0),
@@ -74,8 +118,12 @@ public record PollerConfig(
         reader.read(MAX_CONCURRENT).orElse(1),
         reader.get(SHUTDOWN_TIMEOUT),
         reader.read(INSTANCE_ID).orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName()),
-        reader.read(DLQ_CAPACITY).orElse(1),
-        reader.get(PUBLISH_RETRY_BACKOFF));
+        reader.read(DLQ_BUFFER_BYTES).orElse(0L),
+        reader.get(PUBLISH_RETRY_BACKOFF),
+        reader.read(PUBLISH_BUFFER_BYTES).orElse(0L),
+        fatalInitial,
+        fatalMax,
+        reader.read(STALE_AFTER_INTERVALS).orElse(1.0));
   }
 
   public static List<ConfigField<?>> fields() {
@@ -87,7 +135,11 @@ public record PollerConfig(
         MAX_CONCURRENT,
         SHUTDOWN_TIMEOUT,
         INSTANCE_ID,
-        DLQ_CAPACITY,
-        PUBLISH_RETRY_BACKOFF);
+        DLQ_BUFFER_BYTES,
+        PUBLISH_RETRY_BACKOFF,
+        PUBLISH_BUFFER_BYTES,
+        FATAL_BACKOFF_INITIAL,
+        FATAL_BACKOFF_MAX,
+        STALE_AFTER_INTERVALS);
   }
 }

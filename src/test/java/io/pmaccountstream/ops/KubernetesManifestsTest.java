@@ -78,6 +78,10 @@ class KubernetesManifestsTest {
   private static final Path PROJECT = Path.of("").toAbsolutePath();
   private static final Path K8S = PROJECT.resolve("k8s");
   private static final Path SECRET_TEMPLATE = K8S.resolve("secret.template.yaml");
+
+  /** Apart from the base: a PrometheusRule needs the Prometheus Operator's CRD. */
+  private static final Path MONITORING = K8S.resolve("monitoring");
+
   private static final String PLACEHOLDER = "REPLACE_ME";
   private static final long IMAGE_USER = 10001;
   private static final Duration TWO_YEARS = Duration.ofDays(730);
@@ -182,12 +186,56 @@ class KubernetesManifestsTest {
     referenced.add(SECRET_TEMPLATE);
     collectReferenced(K8S, referenced);
     collectReferenced(PLAINTEXT_OVERLAY, referenced);
+    collectReferenced(MONITORING, referenced);
 
     try (Stream<Path> files = Files.walk(K8S)) {
       assertThat(files.filter(Files::isRegularFile).sorted().toList())
           .allSatisfy(
               file -> assertThat(referenced).as("files the kustomizations use").contains(file));
     }
+  }
+
+  // --- alerts ------------------------------------------------------------------------------------
+
+  @Test
+  void thePrometheusRuleAlertsOnStaleAccountsAndOnWhatLivenessWatches() {
+    List<HasMetadata> monitoring = Manifests.parse(Manifests.render(MONITORING).yaml());
+    assertThat(resources)
+        .as("the base stays applicable without the Prometheus Operator")
+        .noneMatch(r -> r.getKind().equals("PrometheusRule"));
+    assertThat(monitoring)
+        .singleElement()
+        .extracting(HasMetadata::getKind)
+        .isEqualTo("PrometheusRule");
+
+    Map<String, JsonNode> alerts = new LinkedHashMap<>();
+    for (JsonNode group : spec((GenericKubernetesResource) monitoring.get(0)).path("groups")) {
+      assertThat(group.path("name").asText()).isNotBlank();
+      for (JsonNode rule : group.path("rules")) {
+        assertThat(alerts.put(rule.path("alert").asText(), rule)).as("unique alert names").isNull();
+      }
+    }
+
+    assertThat(alerts)
+        .containsKeys(
+            "PmasAccountStale",
+            "PmasAccountPausedAfterFatalAnswer",
+            "PmasSnapshotsNotReachingKafka",
+            "PmasSnapshotsConflated",
+            "PmasPollerLoopStalled",
+            "PmasPollerDown");
+    assertThat(alerts.get("PmasAccountStale").path("expr").asText()).contains("pmas_account_stale");
+    assertThat(alerts.get("PmasPollerLoopStalled").path("expr").asText())
+        .contains("pmas_loop_stalled");
+    assertThat(alerts.values())
+        .allSatisfy(
+            rule -> {
+              assertThat(rule.path("expr").asText()).as(rule.path("alert").asText()).isNotBlank();
+              assertThat(rule.path("labels").path("severity").asText()).isIn("warning", "critical");
+              assertThat(rule.path("annotations").path("summary").asText()).isNotBlank();
+              assertThat(fieldNames(rule))
+                  .isSubsetOf("alert", "expr", "for", "labels", "annotations");
+            });
   }
 
   // --- configuration against the code ------------------------------------------------------------

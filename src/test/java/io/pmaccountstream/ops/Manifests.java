@@ -53,8 +53,10 @@ final class Manifests {
           "apps/v1/StatefulSet", StatefulSet.class,
           "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
           "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-          // No model class for Strimzi here: the test checks its spec field by field.
-          "kafka.strimzi.io/v1beta2/KafkaTopic", GenericKubernetesResource.class);
+          // No model class for Strimzi or the Prometheus Operator here: the tests check their
+          // specs field by field.
+          "kafka.strimzi.io/v1beta2/KafkaTopic", GenericKubernetesResource.class,
+          "monitoring.coreos.com/v1/PrometheusRule", GenericKubernetesResource.class);
 
   private static final ObjectMapper STRICT = strictMapper();
 

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,6 +131,47 @@ class OpsServerIT {
   }
 
   @Test
+  void liveFollowsTheLivenessChecksSoADeadLoopRestartsThePod() throws Exception {
+    AtomicReference<Result> loops = new AtomicReference<>(Result.up("all loops turn"));
+    HealthChecks liveness =
+        new HealthChecks().register(HealthCheck.named("poller-loops", loops::get));
+    try (OpsServer withLiveness =
+        OpsServer.start(OpsConfig.loopback(0), metrics.registry(), health, liveness)) {
+      URI live =
+          URI.create(
+              "http://127.0.0.1:"
+                  + withLiveness.address().orElseThrow().getPort()
+                  + OpsServer.LIVE_PATH);
+      assertThat(send(live).statusCode()).isEqualTo(200);
+
+      loops.set(Result.down("snapshot-sender: its thread snapshot-sender has ended"));
+      HttpResponse<String> dead = send(live);
+
+      assertThat(dead.statusCode()).isEqualTo(503);
+      assertThat(JSON.readTree(dead.body()).path("checks").get(0).path("reason").asText())
+          .isEqualTo("snapshot-sender: its thread snapshot-sender has ended");
+    }
+  }
+
+  @Test
+  void healthShowsLivenessReadinessAndEachChecksDetails() throws Exception {
+    accounts.set(
+        Result.down("1 account(s) stale")
+            .withDetails(Map.of("alice", Map.of("state", "PAUSED_FATAL", "ageSeconds", 61.5))));
+
+    HttpResponse<String> response = get(OpsServer.HEALTH_PATH);
+
+    assertThat(response.statusCode()).as("for people: always 200").isEqualTo(200);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("status").asText()).isEqualTo("DOWN");
+    assertThat(body.path("live").path("status").asText()).isEqualTo("UP");
+    JsonNode alice = body.path("ready").path("checks").get(0).path("details").path("alice");
+    assertThat(alice.path("state").asText()).isEqualTo("PAUSED_FATAL");
+    assertThat(alice.path("ageSeconds").asDouble()).isEqualTo(61.5);
+    assertThat(get(OpsServer.READY_PATH).body()).contains("PAUSED_FATAL");
+  }
+
+  @Test
   void aThrowingCheckMakesReady503NotAServerError() throws Exception {
     health.register(
         HealthCheck.named(
@@ -182,8 +224,12 @@ class OpsServerIT {
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(base.resolve(path));
+  }
+
+  private HttpResponse<String> send(URI uri) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

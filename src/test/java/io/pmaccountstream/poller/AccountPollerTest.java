@@ -14,15 +14,16 @@ import io.pmaccountstream.binance.HmacSha256Signer;
 import io.pmaccountstream.binance.PmAccountStatus;
 import io.pmaccountstream.binance.ResponseMeta;
 import io.pmaccountstream.config.Secret;
+import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,12 +42,21 @@ class AccountPollerTest {
       new MockProducer<>(true, null, new StringSerializer(), (topic, value) -> new byte[0]);
   private final MockProducer<String, String> dlqProducer =
       new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
-  private final SnapshotPublisher snapshots =
-      new SnapshotPublisher(snapshotProducer, "snapshots", Duration.ofMillis(10), meters);
+  private final TestClock clock = new TestClock(T0);
   private final DeadLetterPublisher deadLetters =
-      new DeadLetterPublisher(dlqProducer, "dlq", 100, meters);
+      new DeadLetterPublisher(dlqProducer, "dlq", 1 << 20, meters);
+  private final SnapshotPublisher snapshots =
+      new SnapshotPublisher(
+          snapshotProducer,
+          "snapshots",
+          Duration.ofMillis(10),
+          1 << 20,
+          deadLetters::publish,
+          "poller-1",
+          meters,
+          clock);
   private final Deque<FetchOutcome> responses = new ArrayDeque<>();
-  private final List<String> failedAccounts = new ArrayList<>();
+  private final AtomicInteger fetches = new AtomicInteger();
 
   @AfterEach
   void close() {
@@ -54,25 +64,34 @@ class AccountPollerTest {
     deadLetters.close(Duration.ofSeconds(1));
   }
 
+  static PollerConfig config(EmissionPolicy policy) {
+    return new PollerConfig(
+        Duration.ofSeconds(5),
+        0.0,
+        policy,
+        Duration.ofSeconds(60),
+        4,
+        Duration.ofSeconds(5),
+        "poller-1",
+        1 << 20,
+        Duration.ofMillis(10),
+        1 << 20,
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(30),
+        3);
+  }
+
   private AccountPoller poller(EmissionPolicy policy) {
-    PollerConfig config =
-        new PollerConfig(
-            Duration.ofSeconds(5),
-            0.0,
-            policy,
-            Duration.ofSeconds(60),
-            4,
-            Duration.ofSeconds(5),
-            "poller-1",
-            100,
-            Duration.ofMillis(10));
-    return new AccountPoller(
-        account -> responses.removeFirst(),
-        snapshots,
-        deadLetters,
-        config,
-        meters,
-        failedAccounts::add);
+    return poller(
+        account -> {
+          fetches.incrementAndGet();
+          return responses.removeFirst();
+        },
+        policy);
+  }
+
+  private AccountPoller poller(AccountFetcher fetcher, EmissionPolicy policy) {
+    return new AccountPoller(fetcher, snapshots, deadLetters, config(policy), meters, clock);
   }
 
   @Test
@@ -164,24 +183,172 @@ class AccountPollerTest {
         .contains("\"rawBody\":\"<html>oops</html>\"")
         .contains("\"httpStatus\":200");
     assertThat(sent(1)).hasSize(1);
-    assertThat(failedAccounts).isEmpty();
+    assertThat(poller.pausedAccounts()).isEmpty();
   }
 
   @Test
-  void marksAnAccountFailedOnceOnAFatalConfigurationError() {
+  void pausesOnlyThisAccountOnAFatalAnswerReportsItOnceAndResumesByItself() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    responses.add(fatal(403, Optional.empty()));
+    responses.add(fatal(401, Optional.of(-2015)));
+    responses.add(success("1.6", "NORMAL", T0.plusSeconds(200)));
+
+    poller.poll(ALICE);
+    assertThat(poller.status("alice").state()).isEqualTo(AccountPoller.State.PAUSED_FATAL);
+    assertThat(poller.status("alice").pausedUntil()).contains(T0.plusSeconds(60));
+    poller.poll(ALICE);
+    clock.advance(Duration.ofSeconds(59));
+    poller.poll(ALICE);
+    assertThat(fetches).as("no request while paused").hasValue(1);
+
+    clock.advance(Duration.ofSeconds(1));
+    poller.poll(ALICE);
+    assertThat(fetches).as("one try when the pause ends").hasValue(2);
+    assertThat(poller.status("alice").pausedUntil())
+        .as("the pause doubles while the cause lasts")
+        .contains(T0.plusSeconds(60 + 120));
+
+    clock.advance(Duration.ofSeconds(119));
+    poller.poll(ALICE);
+    assertThat(fetches).hasValue(2);
+    clock.advance(Duration.ofSeconds(1));
+    poller.poll(ALICE);
+
+    assertThat(fetches).hasValue(3);
+    assertThat(poller.status("alice").state()).isEqualTo(AccountPoller.State.POLLING);
+    assertThat(poller.pausedAccounts()).isEmpty();
+    assertThat(sent(1)).hasSize(1);
+    assertThat(meters.counter("pmas.account.fatal.episodes", "account", "alice").count())
+        .as("one episode")
+        .isEqualTo(1.0);
+    await().until(() -> dlqProducer.history().size() == 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> dlqProducer.history().size() == 1);
+    assertThat(dlqProducer.history().get(0).value()).contains("\"httpStatus\":403");
+  }
+
+  @Test
+  void capsThePauseAtTheConfiguredMaximum() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    for (int i = 0; i < 10; i++) {
+      responses.add(fatal(302, Optional.empty()));
+    }
+    Duration expected = Duration.ofMinutes(1);
+    for (int i = 0; i < 10; i++) {
+      poller.poll(ALICE);
+      Instant until = poller.status("alice").pausedUntil().orElseThrow();
+      assertThat(Duration.between(clock.instant(), until)).isEqualTo(expected);
+      clock.set(until);
+      expected =
+          expected.multipliedBy(2).compareTo(Duration.ofMinutes(30)) > 0
+              ? Duration.ofMinutes(30)
+              : expected.multipliedBy(2);
+    }
+    assertThat(fetches).hasValue(10);
+  }
+
+  @Test
+  void aRejectedRequestPausesTheAccountLikeAFatalOne() {
     AccountPoller poller = poller(EmissionPolicy.CHANGES);
     responses.add(
-        failure(FailureKind.FATAL_CONFIG, true, "{\"code\":-2015,\"msg\":\"Invalid API-key\"}"));
-    responses.add(
-        failure(FailureKind.FATAL_CONFIG, true, "{\"code\":-2015,\"msg\":\"Invalid API-key\"}"));
+        new FetchOutcome.Failure(
+            FailureKind.REJECTED,
+            OptionalInt.of(302),
+            Optional.empty(),
+            "redirected",
+            "check binance.base.url",
+            Optional.empty(),
+            T0,
+            false));
 
     poller.poll(ALICE);
     poller.poll(ALICE);
 
-    assertThat(failedAccounts).containsExactly("alice");
-    assertThat(poller.failedAccounts()).containsExactly("alice");
-    await().until(() -> dlqProducer.history().size() == 2);
-    assertThat(dlqProducer.history().get(0).value()).contains("\"binanceCode\":-2015");
+    assertThat(poller.pausedAccounts()).containsExactly("alice");
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
+  void aPollThatThrowsIsCountedDeadLetteredAndTheNextPollGoesOn() {
+    AtomicInteger calls = new AtomicInteger();
+    AccountPoller poller =
+        poller(
+            account -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new ArithmeticException("Rounding necessary");
+              }
+              return success("1.6", "NORMAL", T0);
+            },
+            EmissionPolicy.CHANGES);
+
+    poller.poll(ALICE);
+    poller.poll(ALICE);
+
+    assertThat(meters.counter("pmas.polls", "outcome", "error", "account", "alice").count())
+        .isEqualTo(1.0);
+    assertThat(meters.counter("pmas.polls", "outcome", "success", "account", "alice").count())
+        .isEqualTo(1.0);
+    await().until(() -> dlqProducer.history().size() == 1);
+    assertThat(dlqProducer.history().get(0).value())
+        .contains("\"errorKind\":\"POLL_ERROR\"")
+        .contains("Rounding necessary");
+    assertThat(sent(1)).hasSize(1);
+  }
+
+  @Test
+  void reportsEachAccountsStateAndBadPayloadsInARow() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    responses.add(failure(FailureKind.BAD_PAYLOAD, false, "<html>"));
+    responses.add(failure(FailureKind.BAD_PAYLOAD, false, "<html>"));
+    responses.add(failure(FailureKind.RATE_LIMITED, false, ""));
+    responses.add(failure(FailureKind.RETRIES_EXHAUSTED, false, ""));
+
+    poller.poll(ALICE);
+    poller.poll(ALICE);
+    assertThat(poller.status("alice").state()).isEqualTo(AccountPoller.State.BAD_PAYLOADS);
+    assertThat(poller.status("alice").badPayloadsInRow()).isEqualTo(2);
+    poller.poll(ALICE);
+    assertThat(poller.status("alice").state()).isEqualTo(AccountPoller.State.RATE_LIMITED);
+    poller.poll(ALICE);
+    assertThat(poller.status("alice").state()).isEqualTo(AccountPoller.State.BACKING_OFF);
+  }
+
+  @Test
+  void freshnessIsTheAgeOfTheNewestStateInKafkaConfirmedByUnchangedPolls() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    poller.watch(List.of("alice"));
+    responses.add(success("1.60", "NORMAL", T0));
+    responses.add(success("1.60", "NORMAL", T0.plusSeconds(5)));
+    responses.add(failure(FailureKind.RETRIES_EXHAUSTED, false, ""));
+
+    assertThat(poller.status("alice").freshAsOf()).isEmpty();
+    clock.advance(Duration.ofSeconds(16));
+    assertThat(poller.isStale("alice")).as("nothing published 16 s after start").isTrue();
+
+    pollAndSettle(poller);
+    assertThat(poller.status("alice").age()).isZero();
+    clock.advance(Duration.ofSeconds(5));
+    pollAndSettle(poller);
+    assertThat(poller.status("alice").age()).as("an unchanged poll confirms the state").isZero();
+    clock.advance(Duration.ofSeconds(5));
+    pollAndSettle(poller);
+    clock.advance(Duration.ofSeconds(11));
+
+    assertThat(poller.status("alice").age()).isEqualTo(Duration.ofSeconds(16));
+    assertThat(poller.isStale("alice")).as("older than 3 intervals of 5 s").isTrue();
+    assertThat(meters.get("pmas.account.snapshot.age").tag("account", "alice").gauge().value())
+        .isEqualTo(16.0);
+    assertThat(meters.get("pmas.account.stale").tag("account", "alice").gauge().value())
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get("pmas.account.state")
+                .tags("account", "alice", "state", "BACKING_OFF")
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -236,6 +403,18 @@ class AccountPollerTest {
             T0.minusSeconds(30));
     return new FetchOutcome.Success(
         info, new ResponseMeta(receivedAt, Duration.ofMillis(42), OptionalInt.of(20), 1));
+  }
+
+  private static FetchOutcome fatal(int status, Optional<Integer> code) {
+    return new FetchOutcome.Failure(
+        FailureKind.FATAL_CONFIG,
+        OptionalInt.of(status),
+        code,
+        "what happened",
+        "what to do",
+        Optional.of("{}"),
+        T0,
+        status == 401);
   }
 
   private static FetchOutcome failure(FailureKind kind, boolean accountFailed, String body) {

@@ -79,7 +79,7 @@ class SecretsStayOutOfLogsIT {
             .atMost(Duration.ofSeconds(60))
             .until(
                 () ->
-                    app.poller().failedAccounts().contains(broken)
+                    app.poller().pausedAccounts().contains(broken)
                         && logs.contains("bad payload")
                         && app.poller().isHealthy(sim.accounts().get(0).id()));
       } finally {
