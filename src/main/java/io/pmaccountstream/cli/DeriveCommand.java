@@ -1,7 +1,6 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
@@ -117,14 +116,12 @@ public final class DeriveCommand implements Callable<Integer> {
     /** Ready while Kafka Streams is RUNNING; the JSON names the state otherwise. */
     @Override
     public HealthChecks health() {
-      return new HealthChecks()
-          .register(
-              HealthCheck.named(
-                  "kafka-streams",
-                  () ->
-                      app.isRunning()
-                          ? HealthCheck.Result.up("RUNNING")
-                          : HealthCheck.Result.down("Kafka Streams state " + app.state())));
+      return new HealthChecks().register(app.readiness());
+    }
+
+    @Override
+    public HealthChecks liveness() {
+      return new HealthChecks().register(app.liveness());
     }
 
     @Override
