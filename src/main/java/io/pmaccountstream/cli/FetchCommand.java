@@ -109,9 +109,9 @@ public final class FetchCommand implements Callable<Integer> {
     AccountCredentials account;
     try {
       ConfigReader reader = new ConfigReader(settings());
-      clientConfig = BinanceClientConfig.from(reader);
       List<AccountCredentials> accounts = AccountCredentials.from(reader);
       Optional<AccountCredentials> chosen = choose(accounts, reader);
+      clientConfig = BinanceClientConfig.from(reader);
       reader.throwIfProblems();
       account = chosen.orElseThrow();
     } catch (ConfigException e) {

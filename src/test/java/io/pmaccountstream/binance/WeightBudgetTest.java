@@ -53,7 +53,8 @@ class WeightBudgetTest {
             new Admission.Refused(
                 FailureKind.RATE_LIMITED,
                 Instant.parse("2026-11-23T10:01:00Z"),
-                ((Admission.Refused) admission).reason()));
+                "the weight budget is spent until 2026-11-23T10:01:00Z (longer than"
+                    + " binance.weight.max.wait); no request sent"));
     assertThat(time.sleeps()).isEmpty();
   }
 
