@@ -52,6 +52,7 @@ public final class BinanceAccountClient implements AutoCloseable {
   private final ClockSync clockSync;
   private final Backoff backoff;
   private final Failures failures;
+  private final AccountInfoParser parser;
   private final MeterRegistry registry;
   private final Set<String> unknownStatusesSeen = ConcurrentHashMap.newKeySet();
 
@@ -90,6 +91,7 @@ public final class BinanceAccountClient implements AutoCloseable {
             registry);
     this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), jitter);
     this.failures = new Failures(serverClock, config.maxBodyBytes());
+    this.parser = new AccountInfoParser(InputPolicy.from(config));
   }
 
   /**
@@ -273,7 +275,8 @@ public final class BinanceAccountClient implements AutoCloseable {
 
   private Attempt parse(Exchange.Response response, SignedRequest request) {
     try {
-      AccountInfo account = AccountInfoParser.parse(response.body());
+      AccountInfo account =
+          parser.parse(response.body(), serverClock.toServerTime(response.receivedAt()));
       if (account.status() == PmAccountStatus.UNKNOWN
           && unknownStatusesSeen.add(account.statusRaw())) {
         LOG.warn(
