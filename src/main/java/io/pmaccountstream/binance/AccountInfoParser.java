@@ -79,6 +79,14 @@ public final class AccountInfoParser {
   }
 
   /**
+   * The account in {@code body} by the default policy, with the system clock as the server clock:
+   * for tools and tests. The client itself uses its configured policy and its agreed server clock.
+   */
+  public static AccountInfo parseWithDefaults(byte[] body) {
+    return new AccountInfoParser(InputPolicy.DEFAULT).parse(body, Instant.now());
+  }
+
+  /**
    * Binance's error body {@code {"code": -2015, "msg": "..."}}, if {@code body} is one.
    *
    * @return empty when the body is not JSON or has no integral {@code code}

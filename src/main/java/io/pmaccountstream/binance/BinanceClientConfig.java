@@ -32,7 +32,7 @@ public final class BinanceClientConfig {
       ConfigField.string(
               "binance.time.url",
               "Endpoint answering {\"serverTime\": ms}, used to keep the server-clock offset"
-                  + " precise; empty or 'none' to rely on the Date header of every response only."
+                  + " precise; empty or 'none' to rely on the Date headers only (3 of the last 5 must agree)."
                   + " Unset with a non-default binance.base.url (simulator, proxy): none, since"
                   + " another host's clock says nothing about that server's")
           .withDefault(DEFAULT_TIME_URL)
@@ -128,8 +128,8 @@ public final class BinanceClientConfig {
   public static final ConfigField<Duration> CLOCK_RESYNC_INTERVAL =
       ConfigField.duration(
               "binance.clock.resync.interval",
-              "How often the server-clock offset is re-measured at binance.time.url (Date"
-                  + " headers refine it on every response)")
+              "How often the server-clock offset is re-measured at binance.time.url (between"
+                  + " measurements, Date headers correct it when 3 of the last 5 agree)")
           .withDefault("5m")
           .validate(d -> d.compareTo(Duration.ofSeconds(1)) >= 0, "at least 1s");
 

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -123,7 +122,6 @@ final class HttpTransport implements AutoCloseable {
     } catch (IOException e) {
       return transportError(e, timer, sentAt);
     }
-    timer.opened(response);
     boolean complete = false;
     try {
       Map<String, String> received = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -156,19 +154,11 @@ final class HttpTransport implements AutoCloseable {
   private final class Deadline {
     private final HttpGet request;
     private final AtomicBoolean expired = new AtomicBoolean();
-    private final AtomicReference<ClassicHttpResponse> open = new AtomicReference<>();
     private final ScheduledFuture<?> task;
 
     Deadline(HttpGet request) {
       this.request = request;
       this.task = deadlines.schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void opened(ClassicHttpResponse response) {
-      open.set(response);
-      if (expired.get()) {
-        closeImmediately(response);
-      }
     }
 
     boolean expired() {
@@ -182,16 +172,6 @@ final class HttpTransport implements AutoCloseable {
     private void expire() {
       expired.set(true);
       request.cancel();
-      ClassicHttpResponse response = open.get();
-      if (response != null) {
-        closeImmediately(response);
-      }
-    }
-  }
-
-  private static void closeImmediately(ClassicHttpResponse response) {
-    if (response instanceof ModalCloseable modal) {
-      modal.close(CloseMode.IMMEDIATE);
     }
   }
 

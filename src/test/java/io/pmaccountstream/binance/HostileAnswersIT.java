@@ -1,12 +1,10 @@
 package io.pmaccountstream.binance;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -14,16 +12,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.binance.FetchOutcome.Failure;
 import io.pmaccountstream.binance.FetchOutcome.Success;
 import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.Test;
 class HostileAnswersIT {
 
   private static final String ACCOUNT_JSON = AccountInfoParserTest.DOC_EXAMPLE;
-  private static final String DRIPPER_KEY = "dripper-api-key";
   private static WireMockBinance binance;
 
   private FakeTime time;
@@ -256,58 +247,6 @@ class HostileAnswersIT {
     assertThat(failure.kind()).isEqualTo(FailureKind.RETRIES_EXHAUSTED);
     assertThat(failure.message())
         .contains("no complete response within binance.response.deadline (500 ms)");
-  }
-
-  @Test
-  void responseDeadline_thirtyTwoDrippersDoNotStallTheOtherAccounts() throws Exception {
-    binance.acceptHmacKey(DRIPPER_KEY, TestKeys.DOC_SECRET);
-    binance
-        .wireMock()
-        .stubFor(
-            get(urlPathEqualTo(WireMockBinance.ACCOUNT_PATH))
-                .atPriority(1)
-                .withHeader("X-MBX-APIKEY", equalTo(DRIPPER_KEY))
-                .willReturn(okAccount().withChunkedDribbleDelay(40, 4_000)));
-    binance
-        .wireMock()
-        .stubFor(
-            get(urlPathEqualTo(WireMockBinance.ACCOUNT_PATH))
-                .atPriority(5)
-                .willReturn(okAccount()));
-    // One attempt each, and a pool as large as the drippers (the default pool is
-    // poll.max.concurrent = 32): without the deadline the healthy account would wait for a
-    // connection until binance.response.timeout and fail.
-    client =
-        client(
-            Map.of(
-                "binance.response.deadline", "1s",
-                "binance.retry.max.attempts", "1",
-                "binance.max.connections", "32"));
-    ExecutorService workers = Executors.newFixedThreadPool(33);
-    try {
-      List<Future<FetchOutcome>> drippers = new ArrayList<>();
-      for (int i = 0; i < 32; i++) {
-        AccountCredentials dripper =
-            new AccountCredentials(
-                "dripper-" + i,
-                Secret.of(DRIPPER_KEY),
-                new HmacSha256Signer(Secret.of(TestKeys.DOC_SECRET)));
-        drippers.add(workers.submit(() -> client.fetchAccount(dripper)));
-      }
-      await().atMost(Duration.ofSeconds(10)).until(() -> binance.accountRequests() >= 32);
-
-      Future<FetchOutcome> healthy =
-          workers.submit(() -> client.fetchAccount(TestKeys.docAccount("healthy")));
-
-      await().atMost(Duration.ofSeconds(15)).until(healthy::isDone);
-      assertThat(healthy.get()).isInstanceOf(Success.class);
-      for (Future<FetchOutcome> dripper : drippers) {
-        await().atMost(Duration.ofSeconds(15)).until(dripper::isDone);
-        assertThat(failure(dripper.get()).kind()).isEqualTo(FailureKind.RETRIES_EXHAUSTED);
-      }
-    } finally {
-      workers.shutdownNow();
-    }
   }
 
   private double counter(String name, String tag, String value) {

@@ -48,7 +48,7 @@ final class WireMockBinance implements AutoCloseable {
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
                 // Enough for 32 slow answers at once and the healthy ones beside them.
-                .containerThreads(96)
+                .containerThreads(80)
                 .extensions(new RequestChecks(), new DateStamp()));
     server.start();
   }
