@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * A Portfolio Margin account as {@code GET /papi/v1/account} returned it, with Binance's decimals
- * kept exactly (the scale as sent). Fields Binance may send as {@code ""} are optional.
+ * kept exactly (the scale as sent). Fields Binance may send as {@code ""} are optional. Every
+ * decimal fits the schemas' {@code decimal(38, 8)} without rounding ({@link
+ * InputPolicy#fitsSchema}): an account that does not cannot be built, so writing one never fails.
  *
  * @param uniMMR adjusted equity / maintenance margin; liquidation starts below 1.05
  * @param accountEquity account equity in USD (with collateral rates)
@@ -46,5 +48,24 @@ public record AccountInfo(
     Objects.requireNonNull(totalAvailableBalance, "totalAvailableBalance");
     Objects.requireNonNull(totalMarginOpenLoss, "totalMarginOpenLoss");
     Objects.requireNonNull(updateTime, "updateTime");
+    uniMMR.ifPresent(v -> requireFits("uniMMR", v));
+    requireFits("accountEquity", accountEquity);
+    requireFits("actualEquity", actualEquity);
+    requireFits("accountInitialMargin", accountInitialMargin);
+    requireFits("accountMaintMargin", accountMaintMargin);
+    virtualMaxWithdrawAmount.ifPresent(v -> requireFits("virtualMaxWithdrawAmount", v));
+    totalAvailableBalance.ifPresent(v -> requireFits("totalAvailableBalance", v));
+    totalMarginOpenLoss.ifPresent(v -> requireFits("totalMarginOpenLoss", v));
+  }
+
+  private static void requireFits(String field, BigDecimal value) {
+    if (!InputPolicy.fitsSchema(value)) {
+      throw new IllegalArgumentException(
+          field
+              + " does not fit decimal(38, "
+              + InputPolicy.MAX_SCALE
+              + ") without rounding: "
+              + value.toPlainString());
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +53,8 @@ public final class BinanceAccountClient implements AutoCloseable {
   private final ClockSync clockSync;
   private final Backoff backoff;
   private final Failures failures;
+  private final AccountInfoParser parser;
+  private final HeaderPolicy headers;
   private final MeterRegistry registry;
   private final Set<String> unknownStatusesSeen = ConcurrentHashMap.newKeySet();
 
@@ -75,10 +78,16 @@ public final class BinanceAccountClient implements AutoCloseable {
     this.config = config;
     this.sleeper = sleeper;
     this.registry = registry;
-    this.serverClock = new ServerClock(clock, registry);
+    this.serverClock = new ServerClock(clock, registry, config.clockMaxOffset());
     this.budget =
         new WeightBudget(
-            config.weightLimitPerMinute(), config.weightMaxShare(), serverClock, sleeper, registry);
+            config.weightLimitPerMinute(),
+            config.weightMaxShare(),
+            config.rateLimitMaxPause(),
+            serverClock,
+            sleeper,
+            registry);
+    this.headers = new HeaderPolicy(config.weightLimitPerMinute(), registry);
     this.transport = new HttpTransport(config, clock);
     this.clockSync =
         new ClockSync(
@@ -90,6 +99,7 @@ public final class BinanceAccountClient implements AutoCloseable {
             registry);
     this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), jitter);
     this.failures = new Failures(serverClock, config.maxBodyBytes());
+    this.parser = new AccountInfoParser(InputPolicy.from(config));
   }
 
   /**
@@ -219,10 +229,11 @@ public final class BinanceAccountClient implements AutoCloseable {
       return new Attempt.NotSent(refusal);
     }
     SignedRequest request = sign(account);
-    Exchange exchange = send(request);
+    Received received = send(request);
+    Exchange exchange = received.exchange();
     Verdict verdict = classify(exchange);
     return verdict.accepted()
-        ? parse((Exchange.Response) exchange, request)
+        ? parse((Exchange.Response) exchange, request, received.usedWeight1m())
         : new Attempt.Failed(verdict, failures.of(verdict, exchange, request, Optional.empty()));
   }
 
@@ -233,25 +244,31 @@ public final class BinanceAccountClient implements AutoCloseable {
         config.baseUrl(), account, config.recvWindow(), serverClock.now());
   }
 
-  /** Sends, and learns what every response tells: the server's clock and this IP's weight. */
-  private Exchange send(SignedRequest request) {
+  /**
+   * Sends, and learns what every response tells: the server's clock (one sample; {@link
+   * ServerClock} wants agreement) and this IP's weight, counted in the minute of our own clock.
+   */
+  private Received send(SignedRequest request) {
     Exchange exchange = transport.get(request.uri(), request.headers());
     Timer.builder("pmas.binance.requests")
         .description("HTTP requests to GET /papi/v1/account, by status")
         .tag("status", statusTag(exchange))
         .register(registry)
         .record(exchange.latency());
-    if (exchange instanceof Exchange.Response response) {
-      response
-          .date()
-          .ifPresent(
-              date -> serverClock.observeDate(date, response.sentAt(), response.receivedAt()));
-      Instant serverTime =
-          response.date().orElseGet(() -> serverClock.toServerTime(response.receivedAt()));
-      response.usedWeight1m().ifPresent(used -> budget.recordUsedWeight(used, serverTime));
+    if (!(exchange instanceof Exchange.Response response)) {
+      return new Received(exchange, OptionalInt.empty());
     }
-    return exchange;
+    headers
+        .date(response)
+        .ifPresent(date -> serverClock.observeDate(date, response.sentAt(), response.receivedAt()));
+    OptionalInt usedWeight = headers.usedWeight1m(response);
+    usedWeight.ifPresent(
+        used -> budget.recordUsedWeight(used, serverClock.toServerTime(response.receivedAt())));
+    return new Received(exchange, usedWeight);
   }
+
+  /** What came back, with the used weight read once by the header policy. */
+  private record Received(Exchange exchange, OptionalInt usedWeight1m) {}
 
   /** The taxonomy's verdict; rate limits and bans also stop every other account's requests. */
   private Verdict classify(Exchange exchange) {
@@ -264,23 +281,29 @@ public final class BinanceAccountClient implements AutoCloseable {
       return ErrorTaxonomy.forBadPayload();
     }
     if (verdict.kind() == FailureKind.IP_BANNED) {
-      budget.banned(response.retryAfter());
+      budget.banned(retryAfter(response));
     } else if (verdict.action() == Action.WAIT_AND_RETRY) {
-      budget.rateLimited(response.retryAfter());
+      budget.rateLimited(retryAfter(response));
     }
     return verdict;
   }
 
-  private Attempt parse(Exchange.Response response, SignedRequest request) {
+  private Optional<Duration> retryAfter(Exchange.Response response) {
+    return headers.retryAfter(response, serverClock.toServerTime(response.receivedAt()));
+  }
+
+  private Attempt parse(
+      Exchange.Response response, SignedRequest request, OptionalInt usedWeight1m) {
     try {
-      AccountInfo account = AccountInfoParser.parse(response.body());
+      AccountInfo account =
+          parser.parse(response.body(), serverClock.toServerTime(response.receivedAt()));
       if (account.status() == PmAccountStatus.UNKNOWN
           && unknownStatusesSeen.add(account.statusRaw())) {
         LOG.warn(
             "Binance sent accountStatus '{}', which is new to us: reported as UNKNOWN",
             account.statusRaw());
       }
-      return new Attempt.Parsed(account, response);
+      return new Attempt.Parsed(account, response, usedWeight1m);
     } catch (BadPayloadException e) {
       Verdict verdict = ErrorTaxonomy.forBadPayload();
       return new Attempt.Failed(
@@ -295,7 +318,7 @@ public final class BinanceAccountClient implements AutoCloseable {
         new ResponseMeta(
             serverClock.toServerTime(response.receivedAt()),
             response.latency(),
-            response.usedWeight1m(),
+            parsed.usedWeight1m(),
             attempts));
   }
 
@@ -358,7 +381,8 @@ public final class BinanceAccountClient implements AutoCloseable {
     /** The budget refused: nothing was sent. */
     record NotSent(Admission.Refused refusal) implements Attempt {}
 
-    record Parsed(AccountInfo account, Exchange.Response response) implements Attempt {}
+    record Parsed(AccountInfo account, Exchange.Response response, OptionalInt usedWeight1m)
+        implements Attempt {}
 
     record Failed(Verdict verdict, Failure failure) implements Attempt {}
   }

@@ -1,5 +1,6 @@
 package io.pmaccountstream.binance;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.math.BigDecimal;
@@ -11,8 +12,8 @@ import java.util.Optional;
 
 /**
  * How the Binance client talks to Binance: endpoints, time, timeouts, retries and the IP weight
- * budget. Immutable; built once at start-up by {@link #from(ConfigReader)}, which records every
- * invalid value in the reader instead of stopping at the first.
+ * budget. Immutable and valid by construction: {@link #from(ConfigReader)} returns a fully
+ * validated value or throws a {@link ConfigException} listing every problem.
  */
 public final class BinanceClientConfig {
 
@@ -31,7 +32,7 @@ public final class BinanceClientConfig {
       ConfigField.string(
               "binance.time.url",
               "Endpoint answering {\"serverTime\": ms}, used to keep the server-clock offset"
-                  + " precise; empty or 'none' to rely on the Date header of every response only."
+                  + " precise; empty or 'none' to rely on the Date headers only (3 of the last 5 must agree)."
                   + " Unset with a non-default binance.base.url (simulator, proxy): none, since"
                   + " another host's clock says nothing about that server's")
           .withDefault(DEFAULT_TIME_URL)
@@ -71,8 +72,10 @@ public final class BinanceClientConfig {
 
   public static final ConfigField<Integer> MAX_CONNECTIONS =
       ConfigField.integer(
-              "binance.max.connections", "Size of the pooled keep-alive connections to Binance")
-          .withDefault("16")
+              "binance.max.connections",
+              "Size of the pooled keep-alive connections to Binance; at least poll.max.concurrent,"
+                  + " so that no poll waits for another's connection")
+          .withDefault("32")
           .validate(n -> n >= 1 && n <= 1000, "between 1 and 1000");
 
   public static final ConfigField<Integer> WEIGHT_LIMIT_PER_MINUTE =
@@ -125,61 +128,134 @@ public final class BinanceClientConfig {
   public static final ConfigField<Duration> CLOCK_RESYNC_INTERVAL =
       ConfigField.duration(
               "binance.clock.resync.interval",
-              "How often the server-clock offset is re-measured at binance.time.url (Date"
-                  + " headers refine it on every response)")
+              "How often the server-clock offset is re-measured at binance.time.url (between"
+                  + " measurements, Date headers correct it when 3 of the last 5 agree)")
           .withDefault("5m")
           .validate(d -> d.compareTo(Duration.ofSeconds(1)) >= 0, "at least 1s");
+
+  public static final ConfigField<Duration> RESPONSE_DEADLINE =
+      ConfigField.duration(
+              "binance.response.deadline",
+              "Longest a whole request may take, from waiting for a pooled connection to the last"
+                  + " byte of the body; a slower answer (a dripping body) is cut and retried as a"
+                  + " timeout")
+          .withDefault("10s")
+          .validate(BinanceClientConfig::isPositiveUpToFiveMinutes, "between 1ms and 5m");
+
+  public static final ConfigField<Duration> RATE_LIMIT_MAX_PAUSE =
+      ConfigField.duration(
+              "binance.rate.limit.max.pause",
+              "Cap of the pause a 429's Retry-After imposes on every request (a 418 ban is"
+                  + " capped at Binance's documented 3 days instead)")
+          .withDefault("5m")
+          .validate(
+              d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0,
+              "between 1s and 1h");
+
+  public static final ConfigField<Duration> UPDATE_TIME_MAX_AHEAD =
+      ConfigField.duration(
+              "binance.update.time.max.ahead",
+              "How far an account's updateTime may lie ahead of the server clock; further ahead"
+                  + " (or before 2017) is a bad payload")
+          .withDefault("5m")
+          .validate(d -> !d.isNegative() && d.compareTo(Duration.ofDays(1)) <= 0, "0s to 1d");
+
+  public static final ConfigField<Duration> CLOCK_MAX_OFFSET =
+      ConfigField.duration(
+              "binance.clock.max.offset",
+              "Largest server-clock offset believed: a Date header or time-endpoint answer"
+                  + " further than this from the local clock is ignored as implausible")
+          .withDefault("1h")
+          .validate(
+              d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0,
+              "between 1s and 1d");
 
   private final URI baseUrl;
   private final Optional<URI> timeUrl;
   private final Duration recvWindow;
   private final Duration connectTimeout;
   private final Duration responseTimeout;
+  private final Duration responseDeadline;
   private final int maxBodyBytes;
   private final int maxConnections;
   private final int weightLimitPerMinute;
   private final BigDecimal weightMaxShare;
   private final Duration weightMaxWait;
+  private final Duration rateLimitMaxPause;
   private final int retryMaxAttempts;
   private final Duration retryInitialBackoff;
   private final Duration retryMaxBackoff;
   private final Duration clockResyncInterval;
+  private final Duration clockMaxOffset;
+  private final Duration updateTimeMaxAhead;
 
-  private BinanceClientConfig(ConfigReader reader) {
-    this.baseUrl = orDefault(reader.get(BASE_URL), URI.create(DEFAULT_BASE_URL));
-    this.timeUrl = timeUrl(reader, baseUrl);
-    this.recvWindow = orDefault(reader.get(RECV_WINDOW), Duration.ofSeconds(5));
-    this.connectTimeout = orDefault(reader.get(CONNECT_TIMEOUT), Duration.ofSeconds(5));
-    this.responseTimeout = orDefault(reader.get(RESPONSE_TIMEOUT), Duration.ofSeconds(10));
-    this.maxBodyBytes = orDefault(reader.get(MAX_BODY_BYTES), 65536);
-    this.maxConnections = orDefault(reader.get(MAX_CONNECTIONS), 16);
-    this.weightLimitPerMinute = orDefault(reader.get(WEIGHT_LIMIT_PER_MINUTE), 6000);
-    this.weightMaxShare = orDefault(reader.get(WEIGHT_MAX_SHARE), new BigDecimal("0.8"));
-    this.weightMaxWait = orDefault(reader.get(WEIGHT_MAX_WAIT), Duration.ofSeconds(60));
-    this.retryMaxAttempts = orDefault(reader.get(RETRY_MAX_ATTEMPTS), 4);
-    this.retryInitialBackoff = orDefault(reader.get(RETRY_INITIAL_BACKOFF), Duration.ofMillis(250));
-    this.retryMaxBackoff = orDefault(reader.get(RETRY_MAX_BACKOFF), Duration.ofSeconds(5));
-    this.clockResyncInterval = orDefault(reader.get(CLOCK_RESYNC_INTERVAL), Duration.ofMinutes(5));
-    if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
-      reader.problem(
-          RETRY_MAX_BACKOFF.name()
-              + " ("
-              + retryMaxBackoff
-              + ") must not be shorter than "
-              + RETRY_INITIAL_BACKOFF.name()
-              + " ("
-              + retryInitialBackoff
-              + ")");
-    }
+  private BinanceClientConfig(Builder b) {
+    this.baseUrl = b.baseUrl;
+    this.timeUrl = b.timeUrl;
+    this.recvWindow = b.recvWindow;
+    this.connectTimeout = b.connectTimeout;
+    this.responseTimeout = b.responseTimeout;
+    this.responseDeadline = b.responseDeadline;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.maxConnections = b.maxConnections;
+    this.weightLimitPerMinute = b.weightLimitPerMinute;
+    this.weightMaxShare = b.weightMaxShare;
+    this.weightMaxWait = b.weightMaxWait;
+    this.rateLimitMaxPause = b.rateLimitMaxPause;
+    this.retryMaxAttempts = b.retryMaxAttempts;
+    this.retryInitialBackoff = b.retryInitialBackoff;
+    this.retryMaxBackoff = b.retryMaxBackoff;
+    this.clockResyncInterval = b.clockResyncInterval;
+    this.clockMaxOffset = b.clockMaxOffset;
+    this.updateTimeMaxAhead = b.updateTimeMaxAhead;
   }
 
   /**
-   * Reads and validates every field; problems are recorded in {@code reader} (call {@link
-   * ConfigReader#throwIfProblems()} after reading all components). Invalid values fall back to
-   * their defaults so that reading can go on.
+   * Reads and validates every field: returns a fully valid config, or throws a {@link
+   * ConfigException} listing every problem the reader holds (this component's and those of the
+   * components read before it, so a caller that reads this one last reports everything at once).
+   * The problems stay recorded in {@code reader}. Nothing falls back to a default.
+   *
+   * @throws ConfigException when any field of this component is invalid
    */
   public static BinanceClientConfig from(ConfigReader reader) {
-    return new BinanceClientConfig(reader);
+    int problemsBefore = reader.problems().size();
+    Builder b = new Builder();
+    b.baseUrl = reader.get(BASE_URL);
+    b.recvWindow = reader.get(RECV_WINDOW);
+    b.connectTimeout = reader.get(CONNECT_TIMEOUT);
+    b.responseTimeout = reader.get(RESPONSE_TIMEOUT);
+    b.responseDeadline = reader.get(RESPONSE_DEADLINE);
+    b.maxBodyBytes = reader.get(MAX_BODY_BYTES);
+    b.maxConnections = reader.get(MAX_CONNECTIONS);
+    b.weightLimitPerMinute = reader.get(WEIGHT_LIMIT_PER_MINUTE);
+    b.weightMaxShare = reader.get(WEIGHT_MAX_SHARE);
+    b.weightMaxWait = reader.get(WEIGHT_MAX_WAIT);
+    b.rateLimitMaxPause = reader.get(RATE_LIMIT_MAX_PAUSE);
+    b.retryMaxAttempts = reader.get(RETRY_MAX_ATTEMPTS);
+    b.retryInitialBackoff = reader.get(RETRY_INITIAL_BACKOFF);
+    b.retryMaxBackoff = reader.get(RETRY_MAX_BACKOFF);
+    b.clockResyncInterval = reader.get(CLOCK_RESYNC_INTERVAL);
+    b.clockMaxOffset = reader.get(CLOCK_MAX_OFFSET);
+    b.updateTimeMaxAhead = reader.get(UPDATE_TIME_MAX_AHEAD);
+    b.timeUrl = b.baseUrl == null ? Optional.empty() : timeUrl(reader, b.baseUrl);
+    if (b.retryMaxBackoff != null
+        && b.retryInitialBackoff != null
+        && b.retryMaxBackoff.compareTo(b.retryInitialBackoff) < 0) {
+      reader.problem(
+          RETRY_MAX_BACKOFF.name()
+              + " ("
+              + b.retryMaxBackoff
+              + ") must not be shorter than "
+              + RETRY_INITIAL_BACKOFF.name()
+              + " ("
+              + b.retryInitialBackoff
+              + ")");
+    }
+    if (reader.problems().size() > problemsBefore) {
+      throw new ConfigException(reader.problems());
+    }
+    return new BinanceClientConfig(b);
   }
 
   /** Every key this component reads, for the README's configuration table. */
@@ -190,15 +266,19 @@ public final class BinanceClientConfig {
         RECV_WINDOW,
         CONNECT_TIMEOUT,
         RESPONSE_TIMEOUT,
+        RESPONSE_DEADLINE,
         MAX_BODY_BYTES,
         MAX_CONNECTIONS,
         WEIGHT_LIMIT_PER_MINUTE,
         WEIGHT_MAX_SHARE,
         WEIGHT_MAX_WAIT,
+        RATE_LIMIT_MAX_PAUSE,
         RETRY_MAX_ATTEMPTS,
         RETRY_INITIAL_BACKOFF,
         RETRY_MAX_BACKOFF,
-        CLOCK_RESYNC_INTERVAL);
+        CLOCK_RESYNC_INTERVAL,
+        CLOCK_MAX_OFFSET,
+        UPDATE_TIME_MAX_AHEAD);
   }
 
   public URI baseUrl() {
@@ -222,6 +302,11 @@ public final class BinanceClientConfig {
     return responseTimeout;
   }
 
+  /** The overall deadline of one request, connection lease to last body byte. */
+  public Duration responseDeadline() {
+    return responseDeadline;
+  }
+
   public int maxBodyBytes() {
     return maxBodyBytes;
   }
@@ -242,6 +327,11 @@ public final class BinanceClientConfig {
     return weightMaxWait;
   }
 
+  /** Cap of a 429's Retry-After. */
+  public Duration rateLimitMaxPause() {
+    return rateLimitMaxPause;
+  }
+
   public int retryMaxAttempts() {
     return retryMaxAttempts;
   }
@@ -256,6 +346,16 @@ public final class BinanceClientConfig {
 
   public Duration clockResyncInterval() {
     return clockResyncInterval;
+  }
+
+  /** Largest plausible server-clock offset; evidence beyond it is ignored. */
+  public Duration clockMaxOffset() {
+    return clockMaxOffset;
+  }
+
+  /** How far an account's updateTime may lie ahead of the server clock. */
+  public Duration updateTimeMaxAhead() {
+    return updateTimeMaxAhead;
   }
 
   @Override
@@ -330,7 +430,25 @@ public final class BinanceClientConfig {
     return d.compareTo(Duration.ofMillis(1)) >= 0 && d.compareTo(Duration.ofMinutes(5)) <= 0;
   }
 
-  private static <T> T orDefault(T value, T fallback) {
-    return value == null ? fallback : value;
+  /** What {@link #from} has read so far; null where a value was invalid. */
+  private static final class Builder {
+    private URI baseUrl;
+    private Optional<URI> timeUrl;
+    private Duration recvWindow;
+    private Duration connectTimeout;
+    private Duration responseTimeout;
+    private Duration responseDeadline;
+    private Integer maxBodyBytes;
+    private Integer maxConnections;
+    private Integer weightLimitPerMinute;
+    private BigDecimal weightMaxShare;
+    private Duration weightMaxWait;
+    private Duration rateLimitMaxPause;
+    private Integer retryMaxAttempts;
+    private Duration retryInitialBackoff;
+    private Duration retryMaxBackoff;
+    private Duration clockResyncInterval;
+    private Duration clockMaxOffset;
+    private Duration updateTimeMaxAhead;
   }
 }

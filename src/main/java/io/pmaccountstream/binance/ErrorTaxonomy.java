@@ -37,8 +37,11 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *       <td>no</td></tr>
  *   <tr><td>other code -1100..-1199 (malformed request)</td><td>REJECTED</td><td>stop</td>
  *       <td>no</td></tr>
- *   <tr><td>401, 403 (WAF)</td><td>FATAL_CONFIG</td><td>stop</td><td>yes</td></tr>
- *   <tr><td>3xx, 404, 405 (wrong base URL)</td><td>FATAL_CONFIG</td><td>stop</td><td>no</td></tr>
+ *   <tr><td>401</td><td>FATAL_CONFIG</td><td>stop</td><td>yes</td></tr>
+ *   <tr><td>403 (Binance: a WAF limit was violated; not an auth failure)</td><td>FATAL_CONFIG</td>
+ *       <td>stop</td><td>no</td></tr>
+ *   <tr><td>3xx (never followed), 404, 405 (wrong base URL)</td><td>FATAL_CONFIG</td><td>stop</td>
+ *       <td>no</td></tr>
  *   <tr><td>408, 5xx (503 "unknown" included: safe, the GET only reads)</td>
  *       <td>RETRIES_EXHAUSTED</td><td>back off, retry</td><td>no</td></tr>
  *   <tr><td>any other status</td><td>REJECTED</td><td>stop</td><td>no</td></tr>
@@ -49,7 +52,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * </table>
  *
  * <p>Retries are bounded by {@code binance.retry.max.attempts} with jittered exponential backoff,
- * each attempt freshly signed.
+ * each attempt freshly signed. "stop" ends this fetch only: a FATAL_CONFIG or REJECTED answer makes
+ * the poller pause that account on a capped backoff and try again by itself, since a key, a
+ * whitelist, a WAF rule or a proxy can be fixed while the process runs. No verdict needs a restart.
  */
 public final class ErrorTaxonomy {
 
@@ -157,8 +162,10 @@ public final class ErrorTaxonomy {
     }
     if (error instanceof InterruptedIOException) {
       return retry(
-          "Binance did not answer within binance.connect.timeout / binance.response.timeout;"
-              + " usually transient. If it persists, check the network path to Binance.");
+          "Binance did not answer within binance.connect.timeout / binance.response.timeout, or"
+              + " the whole answer took longer than binance.response.deadline (a slow, dripping"
+              + " body is cut); usually transient. If it persists, check the network path to"
+              + " Binance.");
     }
     return retry(TRANSIENT_ADVICE);
   }
@@ -215,18 +222,25 @@ public final class ErrorTaxonomy {
     }
     if (status == 401 || status == 403) {
       return fatal(
-          true,
+          status == 401,
           status == 401
-              ? "Binance refused the credentials (401): check the API key and its permissions."
-              : "Binance's web application firewall refused the request (403): check that this"
-                  + " IP may call Binance and that no proxy rewrites the request.");
+              ? "Binance refused the credentials (HTTP 401): check the API key, its permissions and"
+                  + " its IP whitelist. Polling of this account pauses and resumes by itself once"
+                  + " the key is fixed."
+              : "Binance's web application firewall refused the request (HTTP 403: a WAF limit was"
+                  + " violated, not an authentication failure). Usually too many requests, or a"
+                  + " request pattern the WAF blocks, from this IP; polling of this account pauses"
+                  + " and resumes by itself. If it persists, lower the request rate and check that"
+                  + " no proxy rewrites the requests.");
     }
     if ((status >= 300 && status < 400) || status == 404 || status == 405) {
       return fatal(
           false,
           "binance.base.url does not serve GET /papi/v1/account (HTTP "
               + status
-              + "): point it at the Portfolio Margin API, https://papi.binance.com.");
+              + (status < 400 ? ", a redirect, which is never followed with a signed request" : "")
+              + "): point it at the Portfolio Margin API, https://papi.binance.com. Polling of"
+              + " this account pauses and resumes by itself.");
     }
     if (status == 408 || status >= 500) {
       return retry(TRANSIENT_ADVICE);

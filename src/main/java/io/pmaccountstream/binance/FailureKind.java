@@ -7,8 +7,9 @@ public enum FailureKind {
    */
   BAD_PAYLOAD,
   /**
-   * Our configuration is wrong: credentials (then {@code accountFailed}), base URL or recvWindow.
-   * Retrying will not help.
+   * Our configuration is wrong, or Binance refuses us: credentials (then {@code accountFailed}), IP
+   * whitelist, a WAF limit (403), base URL (3xx, 404) or recvWindow. Retrying at once will not
+   * help; the poller pauses the account on a capped backoff and resumes by itself.
    */
   FATAL_CONFIG,
   /** Over the IP's weight limit (429, -1003) or the local budget: wait, then try again. */
@@ -19,7 +20,10 @@ public enum FailureKind {
   RETRIES_EXHAUSTED,
   /** Binance kept rejecting our timestamp (-1021) even after re-synchronising the clock. */
   CLOCK_SKEW,
-  /** Binance rejected the request itself (an unexpected 4xx or -11xx): likely our bug. */
+  /**
+   * Binance rejected the request itself (an unexpected 4xx or -11xx): likely our bug; paused and
+   * retried like FATAL_CONFIG.
+   */
   REJECTED,
   /** The calling thread was interrupted (shutdown); its interrupt flag is set again. */
   INTERRUPTED

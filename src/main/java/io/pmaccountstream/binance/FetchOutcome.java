@@ -27,7 +27,8 @@ public sealed interface FetchOutcome permits FetchOutcome.Success, FetchOutcome.
    * @param rawBody the last response body (at most {@code binance.max.body.bytes}), for the
    *     dead-letter topic; secrets are never inside
    * @param observedAt when the failure was decided, on the server clock
-   * @param accountFailed this account's credentials are wrong: stop polling it, keep the others
+   * @param accountFailed this account's credentials are wrong (not the network, not Binance's
+   *     limits): pause this account, keep the others
    */
   record Failure(
       FailureKind kind,

@@ -2,6 +2,7 @@ package io.pmaccountstream.binance;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -27,8 +33,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain GETs over pooled keep-alive connections (HttpClient 5 classic), with the body read up to a
- * cap. No retries, redirects or cookies here: retrying is the client's decision, with a fresh
- * signature.
+ * cap, each within an overall deadline ({@code binance.response.deadline}): HttpClient's own
+ * timeouts bound each wait (connect, between two packets) but not the whole, so a body dripping one
+ * byte per second would hold a worker and a connection for ever. A scheduled task cancels the
+ * request and closes its connection when the deadline passes; the read then fails and the answer is
+ * a {@link ResponseDeadlineExceeded}, a timeout that the client retries. No retries, redirects or
+ * cookies here: retrying is the client's decision, with a fresh signature.
  */
 final class HttpTransport implements AutoCloseable {
 
@@ -36,11 +46,31 @@ final class HttpTransport implements AutoCloseable {
 
   private final CloseableHttpClient http;
   private final int maxBodyBytes;
+  private final Duration deadline;
   private final Clock clock;
+  private final ScheduledExecutorService deadlines;
+
+  /** No complete response within {@code binance.response.deadline}: a timeout, retried. */
+  static final class ResponseDeadlineExceeded extends InterruptedIOException {
+    ResponseDeadlineExceeded(Duration deadline) {
+      super(
+          "no complete response within binance.response.deadline ("
+              + deadline.toMillis()
+              + " ms); the request was cut");
+    }
+  }
 
   HttpTransport(BinanceClientConfig config, Clock clock) {
     this.maxBodyBytes = config.maxBodyBytes();
+    this.deadline = config.responseDeadline();
     this.clock = clock;
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "binance-response-deadline");
+              thread.setDaemon(true);
+              return thread;
+            });
     ConnectionConfig connections =
         ConnectionConfig.custom()
             .setConnectTimeout(timeout(config.connectTimeout()))
@@ -72,16 +102,25 @@ final class HttpTransport implements AutoCloseable {
             .build();
   }
 
-  /** Sends a GET; an I/O failure is returned, not thrown. */
+  /** Sends a GET; an I/O failure or a passed deadline is returned, not thrown. */
   Exchange get(URI uri, Map<String, String> headers) {
     HttpGet request = new HttpGet(uri);
     headers.forEach(request::addHeader);
+    Deadline timer = new Deadline(request);
+    try {
+      return get(request, timer);
+    } finally {
+      timer.disarm();
+    }
+  }
+
+  private Exchange get(HttpGet request, Deadline timer) {
     Instant sentAt = clock.instant();
     ClassicHttpResponse response;
     try {
       response = http.executeOpen(null, request, null);
     } catch (IOException e) {
-      return new Exchange.TransportError(e, sentAt, clock.instant());
+      return transportError(e, timer, sentAt);
     }
     boolean complete = false;
     try {
@@ -100,9 +139,39 @@ final class HttpTransport implements AutoCloseable {
           sentAt,
           clock.instant());
     } catch (IOException e) {
-      return new Exchange.TransportError(e, sentAt, clock.instant());
+      return transportError(e, timer, sentAt);
     } finally {
       release(response, complete);
+    }
+  }
+
+  private Exchange transportError(IOException error, Deadline timer, Instant sentAt) {
+    IOException reported = timer.expired() ? new ResponseDeadlineExceeded(deadline) : error;
+    return new Exchange.TransportError(reported, sentAt, clock.instant());
+  }
+
+  /** Cuts one request when the deadline passes: cancels it and closes its open connection. */
+  private final class Deadline {
+    private final HttpGet request;
+    private final AtomicBoolean expired = new AtomicBoolean();
+    private final ScheduledFuture<?> task;
+
+    Deadline(HttpGet request) {
+      this.request = request;
+      this.task = deadlines.schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean expired() {
+      return expired.get();
+    }
+
+    void disarm() {
+      task.cancel(false);
+    }
+
+    private void expire() {
+      expired.set(true);
+      request.cancel();
     }
   }
 
@@ -133,6 +202,7 @@ final class HttpTransport implements AutoCloseable {
 
   @Override
   public void close() {
+    deadlines.shutdownNow();
     http.close(CloseMode.GRACEFUL);
   }
 

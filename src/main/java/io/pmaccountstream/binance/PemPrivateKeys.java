@@ -20,8 +20,8 @@ final class PemPrivateKeys {
   static RequestSigner signerFor(String pem) {
     PrivateKey key = read(pem);
     return switch (key.getAlgorithm()) {
-      case "RSA" -> new RsaSigner(key);
-      case "EdDSA", "Ed25519" -> new Ed25519Signer(key);
+      case "RSA" -> new PrivateKeySigner(PrivateKeySigner.Algorithm.RSA, key);
+      case "EdDSA", "Ed25519" -> new PrivateKeySigner(PrivateKeySigner.Algorithm.ED25519, key);
       default ->
           throw new IllegalArgumentException(
               "unsupported private key algorithm "

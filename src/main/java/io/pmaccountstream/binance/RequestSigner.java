@@ -8,7 +8,7 @@ import io.pmaccountstream.config.Secret;
  * ({@link #fromKeyMaterial(Secret)}). Implementations are immutable, thread-safe and never print
  * their key.
  */
-public sealed interface RequestSigner permits HmacSha256Signer, RsaSigner, Ed25519Signer {
+public sealed interface RequestSigner permits HmacSha256Signer, PrivateKeySigner {
 
   /**
    * The value of the {@code signature} parameter for {@code payload} (the exact query string before

@@ -21,20 +21,28 @@ import org.slf4j.LoggerFactory;
  * programs on the IP). A 429 pauses every request until its Retry-After (or the next minute) and
  * halves the share; each minute without a 429 doubles it back, up to the configured share. A 418 is
  * an IP ban: nothing is sent until its Retry-After has passed, and it is reported loudly (error
- * log, {@code pmas.binance.ip.banned} gauge, {@link #ipBannedUntil()} for the health check). Thread
- * safe.
+ * log, {@code pmas.binance.ip.banned} gauge, {@link #ipBannedUntil()} for the health check). A
+ * Retry-After is held to Binance's documented bounds (418: 2 minutes to 3 days; 429: at most {@code
+ * binance.rate.limit.max.pause}); bans and pauses run on the local clock, so a wrong server-clock
+ * estimate cannot extend or invent one. Thread safe.
  */
 public final class WeightBudget {
 
   private static final Logger LOG = LoggerFactory.getLogger(WeightBudget.class);
   private static final long MINUTE_MILLIS = 60_000;
-  private static final Duration DEFAULT_BAN = Duration.ofMinutes(2);
+
+  /** Binance documents 418 bans as lasting from 2 minutes to 3 days. */
+  static final Duration MIN_BAN = Duration.ofMinutes(2);
+
+  static final Duration MAX_BAN = Duration.ofDays(3);
+  static final Duration DEFAULT_MAX_PAUSE = Duration.ofMinutes(5);
   private static final double MIN_SLOWDOWN = 0.125;
 
   private final int limitPerMinute;
   private final BigDecimal maxShare;
   private final ServerClock clock;
   private final Sleeper sleeper;
+  private final Duration maxPause;
   private final Counter rateLimitedResponses;
   private final Counter bans;
   private final Counter waits;
@@ -43,8 +51,12 @@ public final class WeightBudget {
   private int used;
   private double slowdown = 1.0;
   private boolean rateLimitedThisMinute;
-  private Instant pausedUntil = Instant.EPOCH;
-  private Instant bannedUntil = Instant.EPOCH;
+
+  /** Local time; null when no 429 pause is on. */
+  private Instant pausedUntil;
+
+  /** Local time; null when no ban is on. */
+  private Instant bannedUntil;
 
   /** Whether a request may go now, or why not and until when. */
   public sealed interface Admission {
@@ -64,6 +76,20 @@ public final class WeightBudget {
       ServerClock clock,
       Sleeper sleeper,
       MeterRegistry registry) {
+    this(limitPerMinute, maxShare, DEFAULT_MAX_PAUSE, clock, sleeper, registry);
+  }
+
+  /**
+   * @param maxPause cap of a 429's Retry-After ({@code binance.rate.limit.max.pause})
+   */
+  public WeightBudget(
+      int limitPerMinute,
+      BigDecimal maxShare,
+      Duration maxPause,
+      ServerClock clock,
+      Sleeper sleeper,
+      MeterRegistry registry) {
+    this.maxPause = maxPause;
     this.limitPerMinute = limitPerMinute;
     this.maxShare = maxShare;
     this.clock = clock;
@@ -101,28 +127,30 @@ public final class WeightBudget {
   /**
    * Reserves {@code weight} for a request, waiting (with the sleeper) for the next minute or the
    * end of a 429 pause if needed, but never longer than {@code maxWait} and never through an IP
-   * ban.
+   * ban. Bans and pauses run on the local clock (a Retry-After is a duration), minutes on the
+   * server clock, so neither a clock correction nor one odd header can stretch them.
    */
   public Admission await(int weight, Duration maxWait) throws InterruptedException {
-    Instant deadline = clock.now().plus(maxWait);
+    Instant deadline = clock.localNow().plus(maxWait);
     boolean waited = false;
     while (true) {
-      Instant now = clock.now();
+      Instant localNow = clock.localNow();
       Admission decision;
-      Instant readyAt;
+      Duration wait;
       synchronized (this) {
-        roll(now);
-        if (now.isBefore(bannedUntil)) {
+        roll(clock.toServerTime(localNow));
+        if (bannedUntil != null && localNow.isBefore(bannedUntil)) {
           return new Admission.Refused(
               FailureKind.IP_BANNED,
               bannedUntil,
               "Binance bans this IP until " + bannedUntil + "; no request sent");
         }
-        readyAt = readyAt(weight, now);
-        if (readyAt == null) {
+        wait = waitFor(weight, localNow);
+        if (wait == null) {
           used += weight;
           return new Admission.Granted();
         }
+        Instant readyAt = localNow.plus(wait);
         decision =
             readyAt.isAfter(deadline)
                 ? new Admission.Refused(
@@ -140,16 +168,21 @@ public final class WeightBudget {
         waits.increment();
         waited = true;
       }
-      sleeper.sleep(Duration.between(now, readyAt));
+      sleeper.sleep(wait);
     }
   }
 
   /**
-   * Binance's {@code X-MBX-USED-WEIGHT-1M} from a response sent at {@code serverTime} (its Date
-   * header, or our estimate of the server clock).
+   * Binance's {@code X-MBX-USED-WEIGHT-1M} from a response that arrived at {@code serverTime} on
+   * our estimate of the server clock (never the response's own Date header: one header must not
+   * move the minute).
    */
   public synchronized void recordUsedWeight(int usedWeight, Instant serverTime) {
     long responseMinute = Math.floorDiv(serverTime.toEpochMilli(), MINUTE_MILLIS);
+    long nowMinute = Math.floorDiv(clock.now().toEpochMilli(), MINUTE_MILLIS);
+    if (responseMinute > nowMinute + 1) {
+      return;
+    }
     if (responseMinute > minute) {
       roll(serverTime);
     }
@@ -158,15 +191,23 @@ public final class WeightBudget {
     }
   }
 
-  /** A 429: pause every request, and slow down until a minute passes without one. */
+  /**
+   * A 429: pause every request for its Retry-After (at most {@code binance.rate.limit.max.pause};
+   * absent: until the next minute), and slow down until a minute passes without one.
+   */
   public synchronized void rateLimited(Optional<Duration> retryAfter) {
-    Instant now = clock.now();
-    roll(now);
+    Instant localNow = clock.localNow();
+    Instant serverNow = clock.toServerTime(localNow);
+    roll(serverNow);
     rateLimitedResponses.increment();
     rateLimitedThisMinute = true;
     slowdown = Math.max(MIN_SLOWDOWN, slowdown / 2);
-    Instant until = retryAfter.map(now::plus).orElseGet(() -> nextMinute(now));
-    if (until.isAfter(pausedUntil)) {
+    Duration pause =
+        retryAfter
+            .map(d -> min(d, maxPause))
+            .orElseGet(() -> Duration.between(serverNow, nextMinute(serverNow)));
+    Instant until = localNow.plus(pause);
+    if (pausedUntil == null || until.isAfter(pausedUntil)) {
       pausedUntil = until;
     }
     LOG.warn(
@@ -177,13 +218,17 @@ public final class WeightBudget {
         limitPerMinute);
   }
 
-  /** A 418: stop every request until the ban ends, and say so loudly. */
+  /**
+   * A 418: stop every request until the ban ends (Retry-After held to Binance's documented 2
+   * minutes to 3 days; absent: 2 minutes), and say so loudly.
+   */
   public synchronized void banned(Optional<Duration> retryAfter) {
-    Instant now = clock.now();
+    Instant now = clock.localNow();
     bans.increment();
     slowdown = MIN_SLOWDOWN;
-    Instant until = now.plus(retryAfter.orElse(DEFAULT_BAN));
-    if (until.isAfter(bannedUntil)) {
+    Duration ban = retryAfter.map(d -> max(MIN_BAN, min(d, MAX_BAN))).orElse(MIN_BAN);
+    Instant until = now.plus(ban);
+    if (bannedUntil == null || until.isAfter(bannedUntil)) {
       bannedUntil = until;
     }
     LOG.error(
@@ -194,14 +239,18 @@ public final class WeightBudget {
         Duration.between(now, bannedUntil));
   }
 
-  /** When Binance's IP ban ends, while one lasts. */
+  /** When Binance's IP ban ends (local clock), while one lasts. */
   public synchronized Optional<Instant> ipBannedUntil() {
-    return clock.now().isBefore(bannedUntil) ? Optional.of(bannedUntil) : Optional.empty();
+    return bannedUntil != null && clock.localNow().isBefore(bannedUntil)
+        ? Optional.of(bannedUntil)
+        : Optional.empty();
   }
 
-  /** When the pause after a 429 ends, while one lasts. */
+  /** When the pause after a 429 ends (local clock), while one lasts. */
   public synchronized Optional<Instant> rateLimitedUntil() {
-    return clock.now().isBefore(pausedUntil) ? Optional.of(pausedUntil) : Optional.empty();
+    return pausedUntil != null && clock.localNow().isBefore(pausedUntil)
+        ? Optional.of(pausedUntil)
+        : Optional.empty();
   }
 
   /** Weight counted in the current minute. */
@@ -221,24 +270,29 @@ public final class WeightBudget {
     return Math.max(1, allowed.intValue());
   }
 
-  /** Null when {@code weight} fits now; else when to ask again. */
-  private Instant readyAt(int weight, Instant now) {
-    if (now.isBefore(pausedUntil)) {
-      return pausedUntil;
+  /** Null when {@code weight} fits now; else how long to wait before asking again. */
+  private Duration waitFor(int weight, Instant localNow) {
+    if (pausedUntil != null && localNow.isBefore(pausedUntil)) {
+      return Duration.between(localNow, pausedUntil);
     }
     if (used + weight > allowedWeight() && used > 0) {
-      return nextMinute(now);
+      Instant serverNow = clock.toServerTime(localNow);
+      return Duration.between(serverNow, nextMinute(serverNow));
     }
     return null;
   }
 
-  /** Starts a new minute if one began; each minute that passed without a 429 doubles the share. */
-  private void roll(Instant now) {
-    long current = Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS);
-    if (current <= minute) {
+  /**
+   * Starts a new minute if one began; each minute that passed without a 429 doubles the share. A
+   * server clock corrected back by more than a minute starts the minute it now says, so that a
+   * clock once wrong far ahead cannot hold a spent minute for ever.
+   */
+  private void roll(Instant serverNow) {
+    long current = Math.floorDiv(serverNow.toEpochMilli(), MINUTE_MILLIS);
+    if (current == minute || (current < minute && current >= minute - 1)) {
       return;
     }
-    if (minute != Long.MIN_VALUE) {
+    if (minute != Long.MIN_VALUE && current > minute) {
       long cleanMinutes = current - minute - (rateLimitedThisMinute ? 1 : 0);
       for (long i = 0; i < cleanMinutes && slowdown < 1.0; i++) {
         slowdown = Math.min(1.0, slowdown * 2);
@@ -254,7 +308,15 @@ public final class WeightBudget {
         (Math.floorDiv(now.toEpochMilli(), MINUTE_MILLIS) + 1) * MINUTE_MILLIS);
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   private static double secondsUntil(WeightBudget budget, Instant until) {
-    return Math.max(0, Duration.between(budget.clock.now(), until).toMillis() / 1000.0);
+    return Math.max(0, Duration.between(budget.clock.localNow(), until).toMillis() / 1000.0);
   }
 }

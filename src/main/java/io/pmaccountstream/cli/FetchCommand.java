@@ -126,10 +126,10 @@ public final class FetchCommand implements Callable<Integer> {
     return ConfigOptions.read(
         settings(),
         reader -> {
-          BinanceClientConfig client = BinanceClientConfig.from(reader);
           Optional<AccountCredentials> chosen = choose(AccountCredentials.from(reader), reader);
+          Optional<BinanceClientConfig> client = reader.component(BinanceClientConfig::from);
           reader.throwIfProblems();
-          return new Wiring(client, chosen.orElseThrow());
+          return new Wiring(client.orElseThrow(), chosen.orElseThrow());
         });
   }
 

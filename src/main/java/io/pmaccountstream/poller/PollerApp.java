@@ -38,13 +38,13 @@ public final class PollerApp implements AutoCloseable {
      * Reads and validates every component's settings together; every problem is reported at once.
      */
     public static Settings from(io.pmaccountstream.config.ConfigReader reader) {
-      Settings settings =
-          new Settings(
-              BinanceClientConfig.from(reader),
-              AccountCredentials.from(reader),
-              KafkaConnection.from(reader),
-              Topics.from(reader),
-              PollerConfig.from(reader));
+      List<AccountCredentials> accounts = AccountCredentials.from(reader);
+      KafkaConnection kafka = KafkaConnection.from(reader);
+      Topics topics = Topics.from(reader);
+      PollerConfig poller = PollerConfig.from(reader);
+      // Last: it throws with every problem recorded so far when its own fields are invalid.
+      BinanceClientConfig binance = BinanceClientConfig.from(reader);
+      Settings settings = new Settings(binance, accounts, kafka, topics, poller);
       reader.throwIfProblems();
       return settings;
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 
 /**
  * Turns a parsed account response into the published record, every decimal at the schema's scale.
+ * Total: any {@link AccountInfo} maps, because the input policy bounds what one can hold.
  */
 final class SnapshotMapper {
 
@@ -69,7 +70,11 @@ final class SnapshotMapper {
     return AccountStatus.valueOf(status.name());
   }
 
-  /** Exact: a value with more than 8 decimals fails rather than being rounded. */
+  /**
+   * Exact, and never fails: {@link AccountInfo} holds only decimals that fit {@code decimal(38, 8)}
+   * without rounding ({@link io.pmaccountstream.binance.InputPolicy#fitsSchema}); the parser turns
+   * anything else into a bad payload before an AccountInfo exists.
+   */
   private static BigDecimal scaled(BigDecimal value) {
     return value.setScale(SCALE, RoundingMode.UNNECESSARY);
   }

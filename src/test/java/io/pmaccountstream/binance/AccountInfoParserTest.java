@@ -51,10 +51,9 @@ class AccountInfoParserTest {
   @Test
   void keepsTrailingZerosAndDoesNotRoundThroughDouble() {
     AccountInfo account =
-        parse(DOC_EXAMPLE.replace("\"122607.35137903\"", "\"0.10000000000000000000000000001\""));
+        parse(DOC_EXAMPLE.replace("\"122607.35137903\"", "\"9007199254740993.00000001\""));
 
-    assertThat(account.accountEquity())
-        .isEqualTo(new BigDecimal("0.10000000000000000000000000001"));
+    assertThat(account.accountEquity()).isEqualTo(new BigDecimal("9007199254740993.00000001"));
     assertThat(parse(DOC_EXAMPLE.replace("\"73.47428058\"", "\"1.50000000\"")).actualEquity())
         .hasToString("1.50000000");
   }
@@ -155,8 +154,11 @@ class AccountInfoParserTest {
         .hasMessageContaining(message);
   }
 
+  /** The server clock when the test bodies "arrive": well after the doc example's updateTime. */
+  static final Instant SERVER_NOW = Instant.parse("2026-11-23T10:00:05Z");
+
   static AccountInfo parse(String body) {
-    return AccountInfoParser.parse(bytes(body));
+    return new AccountInfoParser(InputPolicy.DEFAULT).parse(bytes(body), SERVER_NOW);
   }
 
   private static byte[] bytes(String text) {

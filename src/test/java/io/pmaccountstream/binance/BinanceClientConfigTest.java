@@ -1,7 +1,10 @@
 package io.pmaccountstream.binance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
@@ -30,14 +33,50 @@ class BinanceClientConfigTest {
     assertThat(config.weightLimitPerMinute()).isEqualTo(6000);
     assertThat(config.weightMaxShare()).isEqualByComparingTo(new BigDecimal("0.8"));
     assertThat(config.retryMaxAttempts()).isEqualTo(4);
+    assertThat(config.responseDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.rateLimitMaxPause()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.updateTimeMaxAhead()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.clockMaxOffset()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.maxConnections()).isEqualTo(32);
+  }
+
+  @Test
+  void anInvalidValueThrowsInsteadOfFallingBackToTheDefault() {
+    ConfigReader reader = reader(Map.of("binance.max.connections", "0"));
+
+    assertThatThrownBy(() -> BinanceClientConfig.from(reader))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("binance.max.connections = '0'")
+        .hasMessageContaining("between 1 and 1000");
+    assertThat(reader.problems()).hasSize(1);
+  }
+
+  @Test
+  void problemsOfComponentsReadBeforeAreListedInTheSameException() {
+    ConfigReader reader = reader(Map.of("binance.recv.window", "0ms"));
+    reader.problem("poll.interval is invalid");
+
+    assertThat(problemsThrownBy(reader))
+        .containsExactly(
+            "poll.interval is invalid",
+            "binance.recv.window = '0ms' (from flag) is invalid: must be between 1ms and 60s"
+                + " (Binance's maximum)");
+  }
+
+  @Test
+  void problemsOfOtherComponentsAloneDoNotMakeThisOneThrow() {
+    ConfigReader reader = reader(Map.of());
+    reader.problem("poll.interval is invalid");
+
+    assertThat(BinanceClientConfig.from(reader).recvWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(reader.problems()).containsExactly("poll.interval is invalid");
   }
 
   @Test
   void plainHttpIsRefusedForAnyHostButLoopback() {
     ConfigReader remote = reader(Map.of("binance.base.url", "http://papi.binance.com"));
-    BinanceClientConfig.from(remote);
 
-    assertThat(remote.problems())
+    assertThat(problemsThrownBy(remote))
         .singleElement()
         .asString()
         .contains("binance.base.url", "http://papi.binance.com", "loopback");
@@ -79,8 +118,7 @@ class BinanceClientConfigTest {
     assertThat(config(Map.of("binance.recv.window", "1ms")).recvWindow())
         .isEqualTo(Duration.ofMillis(1));
     ConfigReader tooLarge = reader(Map.of("binance.recv.window", "61s"));
-    BinanceClientConfig.from(tooLarge);
-    assertThat(tooLarge.problems())
+    assertThat(problemsThrownBy(tooLarge))
         .singleElement()
         .asString()
         .contains("binance.recv.window", "between 1ms and 60s");
@@ -97,9 +135,8 @@ class BinanceClientConfigTest {
                 "binance.retry.max.attempts", "zero",
                 "binance.retry.initial.backoff", "10s",
                 "binance.retry.max.backoff", "1s"));
-    BinanceClientConfig.from(reader);
 
-    assertThat(reader.problems())
+    assertThat(problemsThrownBy(reader))
         .hasSize(5)
         .anySatisfy(p -> assertThat(p).contains("binance.base.url"))
         .anySatisfy(p -> assertThat(p).contains("binance.recv.window"))
@@ -144,6 +181,14 @@ class BinanceClientConfigTest {
     BinanceClientConfig config = BinanceClientConfig.from(reader);
     assertThat(reader.problems()).isEmpty();
     return config;
+  }
+
+  private static List<String> problemsThrownBy(ConfigReader reader) {
+    ConfigException thrown =
+        catchThrowableOfType(ConfigException.class, () -> BinanceClientConfig.from(reader));
+    assertThat(thrown).as("ConfigException").isNotNull();
+    assertThat(thrown.problems()).isEqualTo(reader.problems());
+    return thrown.problems();
   }
 
   private static ConfigReader reader(Map<String, String> flags) {

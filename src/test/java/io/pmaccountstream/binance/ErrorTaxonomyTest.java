@@ -45,7 +45,9 @@ class ErrorTaxonomyTest {
         row(400, -1102, Action.STOP, FailureKind.REJECTED, false),
         row(400, -1100, Action.STOP, FailureKind.REJECTED, false),
         row(401, null, Action.STOP, FailureKind.FATAL_CONFIG, true),
-        row(403, null, Action.STOP, FailureKind.FATAL_CONFIG, true),
+        row(403, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
+        row(302, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
+        row(307, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
         row(404, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
         row(405, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
         row(301, null, Action.STOP, FailureKind.FATAL_CONFIG, false),
@@ -81,6 +83,9 @@ class ErrorTaxonomyTest {
         Arguments.of(new NoHttpResponseException("failed to respond"), Action.RETRY),
         Arguments.of(new UnknownHostException("papi.binance.cm"), Action.RETRY),
         Arguments.of(new IOException("something else"), Action.RETRY),
+        Arguments.of(
+            new HttpTransport.ResponseDeadlineExceeded(java.time.Duration.ofSeconds(10)),
+            Action.RETRY),
         Arguments.of(new SSLHandshakeException("PKIX path building failed"), Action.STOP));
   }
 
@@ -100,6 +105,31 @@ class ErrorTaxonomyTest {
   void minus2015ExplainsTheThreeUsualCauses() {
     assertThat(ErrorTaxonomy.forResponse(401, Optional.of(-2015)).advice())
         .contains("IP whitelist", "permission", "Portfolio Margin");
+  }
+
+  @org.junit.jupiter.api.Test
+  void answersThatLookFatal_403IsAWafLimitViolationNotAnAuthFailure() {
+    Verdict verdict = ErrorTaxonomy.forResponse(403, Optional.empty());
+
+    assertThat(verdict.accountFailed()).isFalse();
+    assertThat(verdict.advice())
+        .contains("WAF limit was violated, not an authentication failure")
+        .contains("resumes by itself");
+  }
+
+  @org.junit.jupiter.api.Test
+  void answersThatLookFatal_aRedirectSaysItIsNeverFollowed() {
+    assertThat(ErrorTaxonomy.forResponse(302, Optional.empty()).advice())
+        .startsWith(
+            "binance.base.url does not serve GET /papi/v1/account (HTTP 302, a redirect, which is"
+                + " never followed with a signed request)");
+  }
+
+  @ParameterizedTest(name = "HTTP {0} code {1}")
+  @MethodSource("answers")
+  void answersThatLookFatal_noAdviceAsksForARestart(int status, Integer code) {
+    assertThat(ErrorTaxonomy.forResponse(status, Optional.ofNullable(code)).advice())
+        .doesNotContainIgnoringCase("restart");
   }
 
   @org.junit.jupiter.api.Test

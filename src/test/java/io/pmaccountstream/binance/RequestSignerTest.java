@@ -75,7 +75,9 @@ class RequestSignerTest {
 
     String parameter = signer.sign(DOC_QUERY);
 
-    assertThat(signer).isInstanceOf(RsaSigner.class);
+    assertThat(signer).isInstanceOf(PrivateKeySigner.class);
+    assertThat(((PrivateKeySigner) signer).scheme()).isEqualTo(PrivateKeySigner.Algorithm.RSA);
+    assertThat(signer.algorithm()).isEqualTo("RSA-SHA256");
     assertThat(parameter).doesNotContain("+", "/", "=");
     Signature verifier = Signature.getInstance("SHA256withRSA");
     verifier.initVerify(pair.getPublic());
@@ -90,11 +92,23 @@ class RequestSignerTest {
 
     String parameter = signer.sign(DOC_QUERY);
 
-    assertThat(signer).isInstanceOf(Ed25519Signer.class);
+    assertThat(signer).isInstanceOf(PrivateKeySigner.class);
+    assertThat(((PrivateKeySigner) signer).scheme()).isEqualTo(PrivateKeySigner.Algorithm.ED25519);
+    assertThat(signer.algorithm()).isEqualTo("Ed25519");
     Signature verifier = Signature.getInstance("Ed25519");
     verifier.initVerify(pair.getPublic());
     verifier.update(DOC_QUERY.getBytes(StandardCharsets.UTF_8));
     assertThat(verifier.verify(decodeParameter(parameter))).isTrue();
+  }
+
+  @Test
+  void aPrivateKeyOfTheOtherAlgorithmIsRefused() {
+    KeyPair ed25519 = TestKeys.generate("Ed25519");
+
+    assertThatThrownBy(
+            () -> new PrivateKeySigner(PrivateKeySigner.Algorithm.RSA, ed25519.getPrivate()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a key for RSA-SHA256: EdDSA");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,8 @@ class WeightBudgetTest {
             new Admission.Refused(
                 FailureKind.RATE_LIMITED,
                 Instant.parse("2026-11-23T10:01:00Z"),
-                ((Admission.Refused) admission).reason()));
+                "the weight budget is spent until 2026-11-23T10:01:00Z (longer than"
+                    + " binance.weight.max.wait); no request sent"));
     assertThat(time.sleeps()).isEmpty();
   }
 
@@ -135,6 +137,71 @@ class WeightBudgetTest {
     budget.banned(Optional.empty());
 
     assertThat(budget.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:02:05Z"));
+  }
+
+  @Test
+  void retryAfter_a429sPauseIsCappedAtTheConfiguredMaximum() {
+    budget.rateLimited(Optional.of(Duration.ofSeconds(999_999_999)));
+
+    assertThat(budget.rateLimitedUntil()).contains(Instant.parse("2026-11-23T10:05:05Z"));
+    time.advance(Duration.ofMinutes(5));
+    assertThat(budget.rateLimitedUntil()).isEmpty();
+  }
+
+  @Test
+  void retryAfter_a418sBanIsHeldToBinancesTwoMinutesToThreeDays() {
+    budget.banned(Optional.of(Duration.ofSeconds(999_999_999)));
+    assertThat(budget.ipBannedUntil()).contains(Instant.parse("2026-11-26T10:00:05Z"));
+
+    WeightBudget other = new WeightBudget(6000, new BigDecimal("0.8"), clock, time, registry);
+    other.banned(Optional.of(Duration.ofSeconds(1)));
+    assertThat(other.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:02:05Z"));
+  }
+
+  @Test
+  void dateClock_aServerClockFarBehindNeverInventsABan() throws InterruptedException {
+    for (int i = 0; i < ServerClock.QUORUM; i++) {
+      clock.observeDate(
+          time.instant().minus(Duration.ofMinutes(59)).truncatedTo(ChronoUnit.SECONDS),
+          time.instant(),
+          time.instant());
+    }
+    assertThat(clock.now()).isBefore(time.instant().minus(Duration.ofMinutes(58)));
+
+    assertThat(budget.await(20, NO_WAIT)).isInstanceOf(Admission.Granted.class);
+    assertThat(budget.ipBannedUntil()).isEmpty();
+    assertThat(budget.rateLimitedUntil()).isEmpty();
+  }
+
+  @Test
+  void weightWindow_aClockCorrectedBackStartsTheMinuteItNowSays() throws InterruptedException {
+    agree(Duration.ofMinutes(40));
+    for (int i = 0; i < 240; i++) {
+      budget.await(20, NO_WAIT);
+    }
+    assertThat(budget.await(20, NO_WAIT)).isInstanceOf(Admission.Refused.class);
+
+    agree(Duration.ZERO);
+
+    assertThat(budget.await(20, NO_WAIT)).isInstanceOf(Admission.Granted.class);
+    assertThat(budget.usedWeight()).isEqualTo(20);
+  }
+
+  @Test
+  void weightWindow_aReportFromBeyondTheNextMinuteIsIgnored() {
+    budget.recordUsedWeight(4790, Instant.parse("2100-01-01T00:00:00Z"));
+
+    assertThat(budget.usedWeight()).isZero();
+    time.advance(A_MINUTE);
+    assertThat(budget.usedWeight()).isZero();
+  }
+
+  /** Three Date headers agreeing that the server is {@code offset} from here. */
+  private void agree(Duration offset) {
+    for (int i = 0; i < ServerClock.WINDOW; i++) {
+      Instant serverNow = time.instant().plus(offset).truncatedTo(ChronoUnit.SECONDS);
+      clock.observeDate(serverNow, time.instant(), time.instant());
+    }
   }
 
   @Test

@@ -47,6 +47,8 @@ final class WireMockBinance implements AutoCloseable {
             options()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
+                // Enough for 32 slow answers at once and the healthy ones beside them.
+                .containerThreads(80)
                 .extensions(new RequestChecks(), new DateStamp()));
     server.start();
   }
