@@ -72,7 +72,7 @@ class HostileInputIT {
   private static final int ACCOUNTS = 6;
   private static final double HOSTILE_RATE = 0.3;
   private static final Duration DRIP = Duration.ofSeconds(25);
-  private static final Duration CORPUS_TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration CORPUS_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
   private static final int GOOD_AFTER_HOSTILE = 4;
   private static final List<String> CHILD_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");

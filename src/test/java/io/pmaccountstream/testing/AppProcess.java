@@ -26,6 +26,14 @@ public final class AppProcess implements AutoCloseable {
   /** What an ops endpoint answered. */
   public record Answer(int status, String body) {}
 
+  private static final List<Process> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "app-process-reaper"));
+  }
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -74,6 +82,7 @@ public final class AppProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    LIVE.add(process);
     return new AppProcess(name, process, port, log);
   }
 
