@@ -195,8 +195,11 @@ class HostileInputIT {
     int pollerExit = poller.stop(Duration.ofSeconds(30));
     softly
         .assertThat(pollerExit)
-        .as("poller exit code on SIGTERM; log tail:%n%s", tailOf(poller))
-        .isZero();
+        .as(
+            "poller exit code on SIGTERM: 0 or 143 (ended by the signal, hooks run), not 137 (killed"
+                + " after 30 s); log tail:%n%s",
+            tailOf(poller))
+        .isIn(0, 143);
 
     // Counted: every answer is in the client's request counter, under its status.
     Map<String, Long> expectedCounts = ServeAccounting.countsByClientTag(log);
