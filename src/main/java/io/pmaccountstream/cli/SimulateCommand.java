@@ -166,6 +166,18 @@ final class SimulateCommand implements Callable<Integer> {
   String unknownStatusRate;
 
   @Option(
+      names = "--hostile-rate",
+      paramLabel = "RATE",
+      description = "Share answered from the hostile corpus (docs/simulator.md)")
+  String hostileRate;
+
+  @Option(
+      names = "--hostile-drip",
+      paramLabel = "DURATION",
+      description = "How long the hostile slow drip takes (default 30s)")
+  String hostileDrip;
+
+  @Option(
       names = "--latency",
       paramLabel = "DURATION",
       description = "Latency (median if lognormal)")
@@ -263,6 +275,8 @@ final class SimulateCommand implements Callable<Integer> {
     flags.put(SimulatorConfig.EMPTY_NUMBER_RATE.name(), emptyNumberRate);
     flags.put(SimulatorConfig.NON_NUMERIC_RATE.name(), nonNumericRate);
     flags.put(SimulatorConfig.UNKNOWN_STATUS_RATE.name(), unknownStatusRate);
+    flags.put(SimulatorConfig.HOSTILE_RATE.name(), hostileRate);
+    flags.put(SimulatorConfig.HOSTILE_DRIP.name(), hostileDrip);
     flags.put(SimulatorConfig.LATENCY.name(), latency);
     flags.put(SimulatorConfig.LATENCY_JITTER.name(), latencyJitter);
     flags.put(SimulatorConfig.LATENCY_DISTRIBUTION.name(), latencyDistribution);

@@ -2,6 +2,7 @@ package io.pmaccountstream.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.pmaccountstream.simulator.fault.Fault;
 import io.pmaccountstream.simulator.scenario.Decimals;
 import java.io.ByteArrayOutputStream;
@@ -74,6 +75,34 @@ final class AccountJson {
 
   static byte[] html() {
     return HTML_PAGE.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The body's fields in order as raw JSON tokens (strings quoted, {@code updateTime} a number),
+   * for the hostile corpus to bend one at a time.
+   */
+  static List<Map.Entry<String, String>> tokens(AccountState state) {
+    List<Map.Entry<String, String>> tokens = new java.util.ArrayList<>();
+    fields(state).forEach((name, value) -> tokens.add(Map.entry(name, quoted(value))));
+    tokens.add(Map.entry("updateTime", Long.toString(state.updateTime())));
+    return tokens;
+  }
+
+  /** A JSON object of raw tokens, in order (duplicates kept, as written). */
+  static String object(List<Map.Entry<String, String>> tokens) {
+    StringBuilder json = new StringBuilder(400).append('{');
+    for (Map.Entry<String, String> token : tokens) {
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      json.append(quoted(token.getKey())).append(':').append(token.getValue());
+    }
+    return json.append('}').toString();
+  }
+
+  /** A JSON string token. */
+  static String quoted(String text) {
+    return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
   }
 
   private static Map<String, String> fields(AccountState state) {

@@ -83,6 +83,8 @@ public final class BinancePmSimulator implements AutoCloseable {
     this.handler =
         new SimulatorHandler(
             clock,
+            List.copyOf(accounts.values()),
+            config.seed(),
             Map.copyOf(accounts),
             new Authenticator(keys),
             papiWeights,
@@ -177,6 +179,23 @@ public final class BinancePmSimulator implements AutoCloseable {
 
   public RequestStats stats() {
     return stats;
+  }
+
+  /**
+   * Every answer to {@code GET /papi/v1/account} so far: good states, hostile answers, faults and
+   * rule rejections, per account and request.
+   */
+  public ServeLog serveLog() {
+    return handler.serveLog();
+  }
+
+  /**
+   * Turns the hostile answers ({@code simulator.fault.hostile.rate}) off, so that requests that
+   * would have had one get the good state, or back on. The schedule does not shift: the n-th
+   * request of an account is hostile or not whatever this says.
+   */
+  public void setHostileAnswers(boolean enabled) {
+    handler.setHostileEnabled(enabled);
   }
 
   /** Called for every complete 200 account response. */

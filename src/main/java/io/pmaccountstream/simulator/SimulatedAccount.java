@@ -152,8 +152,9 @@ public final class SimulatedAccount {
     return Optional.ofNullable(lastServedAt);
   }
 
-  void countRequest() {
-    requests.incrementAndGet();
+  /** Counts an authenticated request; returns its number (from 1). */
+  long countRequest() {
+    return requests.incrementAndGet();
   }
 
   /** A response showing {@code shown} was delivered completely at server time {@code at}. */

@@ -141,6 +141,16 @@ public record SimulatorConfig(
       rate("simulator.fault.non.numeric.rate", "one amount served as a non-number");
   public static final ConfigField<BigDecimal> UNKNOWN_STATUS_RATE =
       rate("simulator.fault.unknown.status.rate", "an undocumented accountStatus");
+  public static final ConfigField<BigDecimal> HOSTILE_RATE =
+      rate(
+          "simulator.fault.hostile.rate",
+          "answers from the hostile corpus (docs/simulator.md), in a seeded order");
+  public static final ConfigField<Duration> HOSTILE_DRIP =
+      ConfigField.duration(
+              "simulator.fault.hostile.drip",
+              "How long the hostile slow-drip answer takes to deliver its body")
+          .withDefault("30s")
+          .validate(d -> !d.isNegative() && !d.isZero(), "positive");
   public static final ConfigField<Duration> LATENCY =
       ConfigField.duration(
               "simulator.fault.latency",
@@ -198,6 +208,8 @@ public record SimulatorConfig(
             EMPTY_NUMBER_RATE,
             NON_NUMERIC_RATE,
             UNKNOWN_STATUS_RATE,
+            HOSTILE_RATE,
+            HOSTILE_DRIP,
             LATENCY,
             LATENCY_JITTER,
             LATENCY_DISTRIBUTION,
@@ -268,7 +280,8 @@ public record SimulatorConfig(
             ? LatencyModel.lognormal(
                 latency, reader.read(LATENCY_SIGMA).map(BigDecimal::doubleValue).orElse(0.5))
             : LatencyModel.fixed(latency, reader.read(LATENCY_JITTER).orElse(Duration.ZERO));
-    return new FaultConfig(rates, model);
+    return new FaultConfig(
+        rates, model, reader.read(HOSTILE_DRIP).orElse(FaultConfig.DEFAULT_HOSTILE_DRIP));
   }
 
   private static Map<Fault, ConfigField<BigDecimal>> faultRates() {
@@ -281,6 +294,7 @@ public record SimulatorConfig(
     rates.put(Fault.EMPTY_NUMBER, EMPTY_NUMBER_RATE);
     rates.put(Fault.NON_NUMERIC_NUMBER, NON_NUMERIC_RATE);
     rates.put(Fault.UNKNOWN_STATUS, UNKNOWN_STATUS_RATE);
+    rates.put(Fault.HOSTILE, HOSTILE_RATE);
     return rates;
   }
 

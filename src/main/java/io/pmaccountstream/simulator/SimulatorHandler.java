@@ -12,10 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves Binance's endpoints: {@code GET /papi/v1/account} (weight 20, SIGNED), {@code GET
@@ -27,6 +31,8 @@ final class SimulatorHandler implements RequestHandler {
 
   static final int ACCOUNT_WEIGHT = 20;
   static final String USED_WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M";
+  private static final java.util.regex.Pattern ERROR_CODE =
+      java.util.regex.Pattern.compile("\"code\":(-?\\d+)");
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
           .withZone(ZoneOffset.UTC);
@@ -46,9 +52,17 @@ final class SimulatorHandler implements RequestHandler {
   private final RequestStats stats;
   private final Sleeper sleeper;
   private final List<ServeListener> listeners = new CopyOnWriteArrayList<>();
+  private final ServeLog serveLog = new ServeLog();
+  private final long seed;
+  private final Map<String, Integer> accountIndex = new HashMap<>();
+  private final Map<String, String> accountByKey = new HashMap<>();
+  private final Map<String, AtomicLong> hostileCounts = new ConcurrentHashMap<>();
+  private volatile boolean hostileEnabled = true;
 
   SimulatorHandler(
       SimClock clock,
+      List<SimulatedAccount> accountOrder,
+      long seed,
       Map<String, SimulatedAccount> accounts,
       Authenticator authenticator,
       WeightLimiter papiWeights,
@@ -64,6 +78,20 @@ final class SimulatorHandler implements RequestHandler {
     this.faults = faults;
     this.stats = stats;
     this.sleeper = sleeper;
+    this.seed = seed;
+    for (SimulatedAccount account : accountOrder) {
+      accountIndex.put(account.id(), accountIndex.size());
+      accountByKey.put(account.apiKey(), account.id());
+    }
+  }
+
+  ServeLog serveLog() {
+    return serveLog;
+  }
+
+  /** Turns the hostile answers off (they are served as good states) or back on. */
+  void setHostileEnabled(boolean enabled) {
+    hostileEnabled = enabled;
   }
 
   void addListener(ServeListener listener) {
@@ -105,27 +133,112 @@ final class SimulatorHandler implements RequestHandler {
   private HttpResponse account(HttpRequest request) throws InterruptedException {
     WeightLimiter.Decision weight = papiWeights.acquire(request.clientAddress(), ACCOUNT_WEIGHT);
     if (!weight.allowed()) {
-      return rateLimited(request, papiWeights, weight);
+      return ruleAnswer(request, rateLimited(request, papiWeights, weight));
     }
     Authenticator.Result auth = authenticator.authenticate(request, clock.serverMillis());
     if (auth instanceof Authenticator.Rejected rejected) {
-      return finish(error(rejected.error()), weight.usedWeight());
+      return ruleAnswer(request, finish(error(rejected.error()), weight.usedWeight()));
     }
     SimulatedAccount account = accounts.get(((Authenticator.Accepted) auth).accountId());
-    account.countRequest();
+    long number = account.countRequest();
     FaultPlan.Decision decision = faults.decide(account.id());
     if (!decision.latency().isZero()) {
       sleeper.sleep(decision.latency());
     }
     AccountState state = account.current();
-    if (decision.fault().isPresent()) {
-      stats.recordFault(decision.fault().get());
-      return finish(faulty(state, decision.fault().get(), decision.detail()), weight.usedWeight());
+    if (decision.fault().isPresent()
+        && !(decision.fault().get() == Fault.HOSTILE && !hostileEnabled)) {
+      Fault fault = decision.fault().get();
+      stats.recordFault(fault);
+      if (fault == Fault.HOSTILE) {
+        return hostile(account, number, state, weight.usedWeight());
+      }
+      HttpResponse faulty = finish(faulty(state, fault, decision.detail()), weight.usedWeight());
+      return logged(faulty, account.id(), number, ServedAnswer.Kind.FAULT, fault.name(), null);
     }
     HttpResponse ok =
         HttpResponse.of(200, "application/json;charset=UTF-8", AccountJson.render(state))
             .onDelivered(() -> delivered(account, state));
-    return finish(ok, weight.usedWeight());
+    return logged(
+        finish(ok, weight.usedWeight()),
+        account.id(),
+        number,
+        ServedAnswer.Kind.GOOD,
+        ServedAnswer.GOOD,
+        state);
+  }
+
+  /** The account's next answer from the hostile corpus; its own headers win over ours. */
+  private HttpResponse hostile(
+      SimulatedAccount account, long number, AccountState state, int usedWeight) {
+    long k = hostileCounts.computeIfAbsent(account.id(), id -> new AtomicLong()).getAndIncrement();
+    HostileAnswer entry =
+        HostileCorpus.pick(seed, accountIndex.get(account.id()), accountIndex.size(), k);
+    HttpResponse rendered =
+        entry.render(
+            new HostileAnswer.Context(state, clock.serverMillis(), faults.config().hostileDrip()));
+    HttpResponse response = finish(rendered, usedWeight);
+    for (Map.Entry<String, String> header : rendered.headers().entrySet()) {
+      response = response.withHeader(header.getKey(), header.getValue());
+    }
+    AccountState shown =
+        entry.accounting() == HostileAnswer.Accounting.STATE_OR_DEAD_LETTER
+                || entry.name().equals("slow-drip")
+            ? state
+            : null;
+    return logged(response, account.id(), number, ServedAnswer.Kind.HOSTILE, entry.name(), shown);
+  }
+
+  private HttpResponse ruleAnswer(HttpRequest request, HttpResponse response) {
+    String account = request.header("x-mbx-apikey").map(accountByKey::get).orElse(null);
+    java.util.regex.Matcher code =
+        ERROR_CODE.matcher(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+    return logged(
+        response,
+        account == null ? "?" : account,
+        0,
+        ServedAnswer.Kind.RULE,
+        "rule:" + response.status() + ":" + (code.find() ? code.group(1) : ""),
+        null);
+  }
+
+  /**
+   * Records the answer in the serve log: once completely written, or now for an answer that is cut
+   * short, reset or dripped.
+   */
+  private HttpResponse logged(
+      HttpResponse response,
+      String accountId,
+      long number,
+      ServedAnswer.Kind kind,
+      String name,
+      AccountState state) {
+    Optional<AccountState> shown = Optional.ofNullable(state);
+    if (response.delivery() != HttpResponse.Delivery.COMPLETE) {
+      serveLog.record(
+          accountId,
+          number,
+          kind,
+          name,
+          response,
+          shown,
+          Instant.ofEpochMilli(clock.serverMillis()));
+      return response;
+    }
+    Runnable before = response.onDelivered();
+    HttpResponse recorded = response;
+    return response.onDelivered(
+        () -> {
+          serveLog.record(
+              accountId,
+              number,
+              kind,
+              name,
+              recorded,
+              shown,
+              Instant.ofEpochMilli(clock.serverMillis()));
+          before.run();
+        });
   }
 
   private void delivered(SimulatedAccount account, AccountState state) {

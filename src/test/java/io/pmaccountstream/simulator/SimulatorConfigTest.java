@@ -93,7 +93,7 @@ class SimulatorConfigTest {
   void everyFieldIsASimulatorKeyWithADescription() {
     List<ConfigField<?>> fields = SimulatorConfig.fields();
 
-    assertThat(fields).hasSize(26);
+    assertThat(fields).hasSize(28);
     assertThat(fields)
         .allSatisfy(
             f -> {

@@ -19,5 +19,10 @@ public enum Fault {
   /** One amount served as text that is not a number. */
   NON_NUMERIC_NUMBER,
   /** An {@code accountStatus} Binance has not documented. */
-  UNKNOWN_STATUS
+  UNKNOWN_STATUS,
+  /**
+   * One answer of the hostile corpus (bad numbers, wrong types, bad headers, redirects, WAF blocks,
+   * a slow drip...), picked in a seeded order: see {@code HostileCorpus}.
+   */
+  HOSTILE
 }

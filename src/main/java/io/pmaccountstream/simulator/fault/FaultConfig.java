@@ -1,5 +1,6 @@
 package io.pmaccountstream.simulator.fault;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -7,10 +8,22 @@ import java.util.Map;
  * Which faults to inject and how often: each rate is the share of account requests (that would
  * otherwise succeed) failing that way; the rates add up to at most 1. {@code serverErrorRate}
  * splits evenly between 500 and 503.
+ *
+ * @param hostileDrip how long the hostile corpus's slow-drip answer takes to deliver its body
  */
-public record FaultConfig(Map<Fault, Double> rates, LatencyModel latency) {
+public record FaultConfig(Map<Fault, Double> rates, LatencyModel latency, Duration hostileDrip) {
+
+  /** The hostile slow drip's default: three times the poller's default response timeout. */
+  public static final Duration DEFAULT_HOSTILE_DRIP = Duration.ofSeconds(30);
+
+  public FaultConfig(Map<Fault, Double> rates, LatencyModel latency) {
+    this(rates, latency, DEFAULT_HOSTILE_DRIP);
+  }
 
   public FaultConfig {
+    if (hostileDrip.isNegative() || hostileDrip.isZero()) {
+      throw new IllegalArgumentException("the hostile drip must be positive");
+    }
     Map<Fault, Double> nonZero = new EnumMap<>(Fault.class);
     rates.forEach(
         (fault, rate) -> {
@@ -43,7 +56,16 @@ public record FaultConfig(Map<Fault, Double> rates, LatencyModel latency) {
     Map<Fault, Double> copy = new EnumMap<>(Fault.class);
     copy.putAll(rates);
     copy.put(fault, rate);
-    return new FaultConfig(copy, latency);
+    return new FaultConfig(copy, latency, hostileDrip);
+  }
+
+  /** Answers from the hostile corpus, a share {@code rate} of account requests. */
+  public FaultConfig withHostileRate(double rate) {
+    return withRate(Fault.HOSTILE, rate);
+  }
+
+  public FaultConfig withHostileDrip(Duration value) {
+    return new FaultConfig(rates, latency, value);
   }
 
   /** 500 and 503 answers, half each. */
@@ -52,6 +74,6 @@ public record FaultConfig(Map<Fault, Double> rates, LatencyModel latency) {
   }
 
   public FaultConfig withLatency(LatencyModel value) {
-    return new FaultConfig(rates, value);
+    return new FaultConfig(rates, value, hostileDrip);
   }
 }

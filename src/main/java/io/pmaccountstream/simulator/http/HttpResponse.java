@@ -1,6 +1,7 @@
 package io.pmaccountstream.simulator.http;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,9 +11,15 @@ import java.util.Map;
  * @param headers written in order; the server adds {@code Content-Length} and, when it closes,
  *     {@code Connection: close}
  * @param onDelivered runs after a complete response has been flushed to the socket
+ * @param dripOver {@link Delivery#DRIP} only: how long the body takes to reach the client
  */
 public record HttpResponse(
-    int status, Map<String, String> headers, byte[] body, Delivery delivery, Runnable onDelivered) {
+    int status,
+    Map<String, String> headers,
+    byte[] body,
+    Delivery delivery,
+    Runnable onDelivered,
+    Duration dripOver) {
 
   /** How the response reaches the client. */
   public enum Delivery {
@@ -24,11 +31,25 @@ public record HttpResponse(
      */
     TRUNCATED,
     /** Nothing is sent; the connection is closed abortively (TCP RST). */
-    RESET
+    RESET,
+    /**
+     * The head, then the body dribbled a few bytes at a time, evenly over {@code dripOver} (each
+     * gap well under a read timeout, the whole far over a response deadline).
+     */
+    DRIP
   }
 
   public HttpResponse {
     headers = new LinkedHashMap<>(headers);
+  }
+
+  public HttpResponse(
+      int status,
+      Map<String, String> headers,
+      byte[] body,
+      Delivery delivery,
+      Runnable onDelivered) {
+    this(status, headers, body, delivery, onDelivered, Duration.ZERO);
   }
 
   public static HttpResponse of(int status, String contentType, byte[] body) {
@@ -48,14 +69,19 @@ public record HttpResponse(
   public HttpResponse withHeader(String name, String value) {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, value);
-    return new HttpResponse(status, copy, body, delivery, onDelivered);
+    return new HttpResponse(status, copy, body, delivery, onDelivered, dripOver);
   }
 
   public HttpResponse withDelivery(Delivery value) {
-    return new HttpResponse(status, headers, body, value, onDelivered);
+    return new HttpResponse(status, headers, body, value, onDelivered, dripOver);
+  }
+
+  /** The body dribbled over {@code duration} (see {@link Delivery#DRIP}). */
+  public HttpResponse dripped(Duration duration) {
+    return new HttpResponse(status, headers, body, Delivery.DRIP, onDelivered, duration);
   }
 
   public HttpResponse onDelivered(Runnable value) {
-    return new HttpResponse(status, headers, body, delivery, value);
+    return new HttpResponse(status, headers, body, delivery, value, dripOver);
   }
 }

@@ -35,6 +35,7 @@ public final class SimHttpServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
   private static final int BACKLOG = 1024;
+  private static final long DRIP_GAP_MILLIS = 500;
 
   private final InetAddress bindAddress;
   private final int requestedPort;
@@ -195,6 +196,15 @@ public final class SimHttpServer implements AutoCloseable {
         socket.shutdownOutput();
         return false;
       }
+      case DRIP -> {
+        byte[] body = response.body();
+        writeHead(out, response, body.length, false);
+        out.flush();
+        drip(out, body, response.dripOver());
+        response.onDelivered().run();
+        socket.shutdownOutput();
+        return false;
+      }
       default -> {
         boolean keepAlive = request.keepAlive() && !closed;
         write(out, response, keepAlive);
@@ -204,6 +214,24 @@ public final class SimHttpServer implements AutoCloseable {
         }
         return keepAlive;
       }
+    }
+  }
+
+  /**
+   * Writes {@code body} in pieces, one every {@link #DRIP_GAP_MILLIS}, spread over {@code over}.
+   */
+  private static void drip(OutputStream out, byte[] body, Duration over)
+      throws IOException, InterruptedException {
+    int pieces = (int) Math.max(1, Math.min(body.length, over.toMillis() / DRIP_GAP_MILLIS));
+    int written = 0;
+    for (int i = 1; i <= pieces; i++) {
+      int end = (int) ((long) body.length * i / pieces);
+      if (i > 1) {
+        Thread.sleep(DRIP_GAP_MILLIS);
+      }
+      out.write(body, written, end - written);
+      out.flush();
+      written = end;
     }
   }
 
