@@ -268,8 +268,8 @@ class SnapshotPublisherTest {
   }
 
   /**
-   * The figure docs/reliability.md promises: 100 accounts polled every second through a
-   * 10-minute outage fit the default buffer, and every state comes out in order.
+   * The figure docs/reliability.md promises: 100 accounts polled every second through a 10-minute
+   * outage fit the default buffer, and every state comes out in order.
    */
   @Test
   void tenMinutesOfAHundredAccountsAtOnePerSecondFitTheDefaultBufferWithNothingConflated() {

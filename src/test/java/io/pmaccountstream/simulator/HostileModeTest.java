@@ -10,6 +10,7 @@ import io.pmaccountstream.simulator.http.HttpResponse;
 import io.pmaccountstream.simulator.scenario.AccountSpec;
 import io.pmaccountstream.simulator.scenario.Credentials;
 import io.pmaccountstream.simulator.scenario.Scenario;
+import io.pmaccountstream.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

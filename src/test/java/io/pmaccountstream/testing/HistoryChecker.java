@@ -2,7 +2,9 @@ package io.pmaccountstream.testing;
 
 import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.avro.UniMmrLevelEvent;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import java.util.ArrayList;
@@ -19,9 +21,9 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * The exactly-once check of a run, as a pure function of its logs (in the spirit of Kafka's {@code
  * EosTestDriver} and Jepsen's Kafka workload): the snapshot topic, read in partition/offset order,
- * derived with the plain {@link Deriver}, against the derived events read {@code read_committed}.
- * Equal means: per account, the same events in the same order; no eventId twice; none missing; none
- * extra.
+ * derived with the plain {@link AccountFold}, against the derived events read {@code
+ * read_committed}. Equal means: per account, the same events in the same order; no eventId twice;
+ * none missing; none extra.
  */
 public final class HistoryChecker {
 
@@ -160,36 +162,47 @@ public final class HistoryChecker {
         outOfOrder);
   }
 
-  /** The eventIds the plain derivation emits, per account and output, in order. */
+  /**
+   * The eventIds the plain derivation emits, per account and output, in order: the one {@link
+   * AccountFold} that the live processor and replay run, over the log in partition/offset order.
+   */
   static Map<String, List<String>> expected(
       List<Logged<AccountSnapshot>> input, DerivationConfig config) {
-    Deriver deriver = new Deriver(config);
+    AccountFold fold = new AccountFold(new Deriver(config));
     Map<String, AccountDerivationState> states = new HashMap<>();
+    AccountFold.States memory =
+        new AccountFold.States() {
+          @Override
+          public AccountDerivationState get(String accountId) {
+            return states.get(accountId);
+          }
+
+          @Override
+          public void put(String accountId, AccountDerivationState state) {
+            states.put(accountId, state);
+          }
+        };
     Map<String, List<String>> events = new LinkedHashMap<>();
+    AccountFold.Events collect =
+        new AccountFold.Events() {
+          @Override
+          public void transition(AccountStatusTransition transition) {
+            add(transition.getAccountId(), transition, transition.getEventId());
+          }
+
+          @Override
+          public void levelEvent(UniMmrLevelEvent event) {
+            add(event.getAccountId(), event, event.getEventId());
+          }
+
+          private void add(String accountId, SpecificRecord record, String eventId) {
+            events
+                .computeIfAbsent(accountId + " " + stream(record), a -> new ArrayList<>())
+                .add(eventId);
+          }
+        };
     for (Logged<AccountSnapshot> record : input) {
-      AccountSnapshot snapshot = record.value();
-      if (!Deriver.isKeyedByItsAccount(record.key(), snapshot)) {
-        continue;
-      }
-      Derivation d = deriver.derive(states.get(snapshot.getAccountId()), snapshot);
-      if (d.stale()) {
-        continue;
-      }
-      states.put(snapshot.getAccountId(), d.state());
-      d.transition()
-          .ifPresent(
-              t ->
-                  events
-                      .computeIfAbsent(
-                          snapshot.getAccountId() + " " + stream(t), a -> new ArrayList<>())
-                      .add(t.getEventId()));
-      d.levelEvents()
-          .forEach(
-              e ->
-                  events
-                      .computeIfAbsent(
-                          snapshot.getAccountId() + " " + stream(e), a -> new ArrayList<>())
-                      .add(e.getEventId()));
+      fold.apply(record.key(), record.value(), memory, collect);
     }
     return events;
   }
