@@ -233,13 +233,12 @@ public final class AccountInfoParser {
       }
       return Optional.empty();
     }
-    return switch (value.token()) {
-      case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-          Optional.of(policy.decimal(field, value.text()));
-      default ->
-          throw new BadPayloadException(
-              field.name() + " is not a decimal string but " + value.describe());
-    };
+    if (value.token() != JsonToken.VALUE_STRING) {
+      // Binance writes every amount as a string; a number (or anything else) is another API
+      throw new BadPayloadException(
+          field.name() + " is not a decimal string but " + value.describe());
+    }
+    return Optional.of(policy.decimal(field, value.text()));
   }
 
   private Instant updateTime(Map<String, Value> fields, Instant serverNow) {
@@ -247,8 +246,10 @@ public final class AccountInfoParser {
     if (value == null || value.isNull()) {
       throw new BadPayloadException("updateTime is missing");
     }
-    if (value.token() != JsonToken.VALUE_NUMBER_INT && value.token() != JsonToken.VALUE_STRING) {
-      throw new BadPayloadException("updateTime is not epoch milliseconds but " + value.describe());
+    if (value.token() != JsonToken.VALUE_NUMBER_INT) {
+      // Binance writes updateTime as a JSON integer; a string (or anything else) is another API
+      throw new BadPayloadException(
+          "updateTime is not a JSON integer of epoch milliseconds but " + value.describe());
     }
     return policy.updateTime(value.text(), serverNow);
   }

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Decimals: plain notation as Binance writes them, {@code -?digits[.digits]}, at most {@value
  *       #MAX_INTEGER_DIGITS} integer digits and {@value #MAX_SCALE} decimal places; no exponent,
- *       sign {@code +}, NaN or Infinity. A JSON number is held to the same grammar by its literal
- *       text. Margins and the withdrawable amount are never negative.
+ *       sign {@code +}, NaN or Infinity ({@code -0} is zero); always a JSON string, as Binance
+ *       documents (a JSON number is another API, not a decimal to guess at). Margins and the
+ *       withdrawable amount are never negative.
  *   <li>{@code updateTime}: epoch milliseconds, not before {@link #UPDATE_TIME_NOT_BEFORE} and not
  *       more than {@code binance.update.time.max.ahead} ahead of the server clock.
  *   <li>{@code accountStatus}: 1 to {@value #MAX_STATUS_LENGTH} characters, no control characters;
@@ -114,8 +115,8 @@ public final class InputPolicy {
   }
 
   /**
-   * The value of {@code field} written as {@code text} (a JSON string's content, or a JSON number's
-   * literal), if it lies in the field's domain.
+   * The value of {@code field} written as {@code text} (a JSON string's content), if it lies in the
+   * field's domain.
    *
    * @throws BadPayloadException naming the rule broken
    */
@@ -158,9 +159,9 @@ public final class InputPolicy {
   }
 
   /**
-   * {@code updateTime} written as {@code text} (epoch milliseconds, a JSON integer's literal or a
-   * string of digits), if it lies between {@link #UPDATE_TIME_NOT_BEFORE} and {@code serverNow}
-   * plus {@code binance.update.time.max.ahead}.
+   * {@code updateTime} written as {@code text} (epoch milliseconds, a JSON integer's literal), if
+   * it lies between {@link #UPDATE_TIME_NOT_BEFORE} and {@code serverNow} plus {@code
+   * binance.update.time.max.ahead}.
    *
    * @throws BadPayloadException naming the rule broken
    */

@@ -31,7 +31,10 @@ public final class WeightBudget {
   private static final Logger LOG = LoggerFactory.getLogger(WeightBudget.class);
   private static final long MINUTE_MILLIS = 60_000;
 
-  /** Binance documents 418 bans as lasting from 2 minutes to 3 days. */
+  /**
+   * Binance documents 418 bans as lasting from 2 minutes to 3 days: a 418 without a usable
+   * Retry-After is taken as the shortest ban.
+   */
   static final Duration MIN_BAN = Duration.ofMinutes(2);
 
   static final Duration MAX_BAN = Duration.ofDays(3);
@@ -219,14 +222,15 @@ public final class WeightBudget {
   }
 
   /**
-   * A 418: stop every request until the ban ends (Retry-After held to Binance's documented 2
-   * minutes to 3 days; absent: 2 minutes), and say so loudly.
+   * A 418: stop every request until the ban ends, and say so loudly. The server's Retry-After is
+   * the ban (capped at Binance's documented maximum of 3 days: a longer one is a broken header, not
+   * a ban); without a usable one, the documented minimum of 2 minutes.
    */
   public synchronized void banned(Optional<Duration> retryAfter) {
     Instant now = clock.localNow();
     bans.increment();
     slowdown = MIN_SLOWDOWN;
-    Duration ban = retryAfter.map(d -> max(MIN_BAN, min(d, MAX_BAN))).orElse(MIN_BAN);
+    Duration ban = retryAfter.map(d -> min(d, MAX_BAN)).orElse(MIN_BAN);
     Instant until = now.plus(ban);
     if (bannedUntil == null || until.isAfter(bannedUntil)) {
       bannedUntil = until;

@@ -98,8 +98,13 @@ public final class HostileCorpus {
     e.add(field("exponent-number-uniMMR", "uniMMR as the JSON number 1e-9", "uniMMR", "1e-9"));
     e.add(field("json-number-equity", "accountEquity as a JSON number", "accountEquity", "1500.5"));
     e.add(field("plus-sign-uniMMR", "uniMMR as \"+1.5\"", "uniMMR", q("+1.50000000")));
-    e.add(field("minus-zero-uniMMR", "uniMMR as \"-0\"", "uniMMR", q("-0")));
-    e.add(field("negative-uniMMR", "uniMMR below zero", "uniMMR", q("-1.50000000")));
+    e.add(field("double-minus-uniMMR", "uniMMR as \"--1.5\"", "uniMMR", q("--1.50000000")));
+    e.add(
+        field(
+            "negative-maint-margin",
+            "accountMaintMargin below zero",
+            "accountMaintMargin",
+            q("-1.50000000")));
     e.add(field("nan-uniMMR", "uniMMR as \"NaN\"", "uniMMR", q("NaN")));
     e.add(
         field("infinity-equity", "accountEquity as \"Infinity\"", "accountEquity", q("Infinity")));

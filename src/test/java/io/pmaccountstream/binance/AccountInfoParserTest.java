@@ -91,14 +91,11 @@ class AccountInfoParserTest {
   }
 
   @Test
-  void aJsonNumberIsReadExactlyToo() {
-    AccountInfo account =
-        parse(
-            DOC_EXAMPLE.replace(
-                "\"23.72469206\",\n  \"accountMaintMargin\"",
-                "23.72469206,\n  \"accountMaintMargin\""));
-
-    assertThat(account.accountInitialMargin()).hasToString("23.72469206");
+  void aJsonNumberWhereBinanceDocumentsADecimalStringIsABadPayload() {
+    assertBad(
+        DOC_EXAMPLE.replace(
+            "\"23.72469206\",\n  \"accountMaintMargin\"", "23.72469206,\n  \"accountMaintMargin\""),
+        "accountInitialMargin is not a decimal string but the number \"23.72469206\"");
   }
 
   @Test

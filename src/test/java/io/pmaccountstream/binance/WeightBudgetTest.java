@@ -149,13 +149,17 @@ class WeightBudgetTest {
   }
 
   @Test
-  void retryAfter_a418sBanIsHeldToBinancesTwoMinutesToThreeDays() {
+  void retryAfter_a418sBanIsItsRetryAfterCappedAtThreeDaysAndTwoMinutesWithoutOne() {
     budget.banned(Optional.of(Duration.ofSeconds(999_999_999)));
     assertThat(budget.ipBannedUntil()).contains(Instant.parse("2026-11-26T10:00:05Z"));
 
-    WeightBudget other = new WeightBudget(6000, new BigDecimal("0.8"), clock, time, registry);
-    other.banned(Optional.of(Duration.ofSeconds(1)));
-    assertThat(other.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:02:05Z"));
+    WeightBudget shortBan = new WeightBudget(6000, new BigDecimal("0.8"), clock, time, registry);
+    shortBan.banned(Optional.of(Duration.ofSeconds(2)));
+    assertThat(shortBan.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:00:07Z"));
+
+    WeightBudget noHeader = new WeightBudget(6000, new BigDecimal("0.8"), clock, time, registry);
+    noHeader.banned(Optional.empty());
+    assertThat(noHeader.ipBannedUntil()).contains(Instant.parse("2026-11-23T10:02:05Z"));
   }
 
   @Test

@@ -148,8 +148,8 @@ class HostileCorpusTest {
     e.put("exponent-number-uniMMR", field("uniMMR", "1e-9"));
     e.put("json-number-equity", field("accountEquity", "1500.5"));
     e.put("plus-sign-uniMMR", field("uniMMR", "\"+1.50000000\""));
-    e.put("minus-zero-uniMMR", field("uniMMR", "\"-0\""));
-    e.put("negative-uniMMR", field("uniMMR", "\"-1.50000000\""));
+    e.put("double-minus-uniMMR", field("uniMMR", "\"--1.50000000\""));
+    e.put("negative-maint-margin", field("accountMaintMargin", "\"-1.50000000\""));
     e.put("nan-uniMMR", field("uniMMR", "\"NaN\""));
     e.put("infinity-equity", field("accountEquity", "\"Infinity\""));
     e.put("hex-maint-margin", field("accountMaintMargin", "\"0x1F\""));

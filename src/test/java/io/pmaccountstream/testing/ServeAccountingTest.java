@@ -44,6 +44,24 @@ class ServeAccountingTest {
   }
 
   @Test
+  void theStartUpAllowanceCoversOnlyStatesServedInTheStartUpWindow() {
+    List<ServedAnswer> log = List.of(good(1, "1.50000000", 0), good(2, "1.40000000", 10_000));
+    Map<String, List<ServeAccounting.Published>> published =
+        Map.of(
+            "a",
+            List.of(published("1.50000000", 0, 2_500), published("1.40000000", 10_000, 12_500)));
+
+    ServeAccounting.Result result =
+        ServeAccounting.account(
+            log, published, Map.of(), DEADLINE, Duration.ofSeconds(5), Duration.ofSeconds(3));
+
+    assertThat(result.problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("good state published late: good (a request #2")
+        .endsWith("readable after 2500 ms (allowed 1000 ms)");
+  }
+
+  @Test
   void reportsAMissingDeadLetterALateStateAndAPhantom() {
     List<ServedAnswer> log =
         List.of(
