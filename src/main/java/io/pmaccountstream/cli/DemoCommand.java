@@ -90,11 +90,36 @@ final class DemoCommand implements Callable<Integer> {
       description = "Simulator seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--work-dir",
+      defaultValue = "target/demo",
+      description = {
+        "Directory of the demo's log file (demo.log, kept after the run) and its Kafka Streams state",
+        "(deleted at the end). Default ${DEFAULT-VALUE}, relative to the current directory."
+      })
+  Path workDir;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Duration runFor = runFor();
-    Path work = Files.createTempDirectory("pm-account-stream-demo");
+    Path work = workDir.toAbsolutePath().normalize();
+    Path logFile = work.resolve("demo.log");
+    Path state = work.resolve("state");
+    Path credentials = work.resolve("credentials.properties");
+    deleteQuietly(state);
+    Files.createDirectories(work);
+    try (DemoLog log = DemoLog.redirectTo(logFile)) {
+      out.printf("Logs: %s%n", logFile);
+      out.flush();
+      return run(out, runFor, credentials, state);
+    } finally {
+      deleteQuietly(state);
+      Files.deleteIfExists(credentials);
+    }
+  }
+
+  private int run(PrintWriter out, Duration runFor, Path credentials, Path state) throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (BinancePmSimulator simulator =
         BinancePmSimulator.builder()
@@ -104,9 +129,9 @@ final class DemoCommand implements Callable<Integer> {
             .speed(speed)
             .build()
             .start()) {
-      Path credentials = work.resolve("credentials.properties");
       simulator.writeCredentials(credentials);
-      Settings settings = Settings.load(Optional.of(credentials), Map.of(), flags(simulator, work));
+      Settings settings =
+          Settings.load(Optional.of(credentials), Map.of(), flags(simulator, state));
       PollerApp.Settings pollerSettings = ConfigOptions.read(settings, PollerApp.Settings::from);
       DeriveApp.Settings deriveSettings = ConfigOptions.read(settings, DeriveApp.Settings::from);
       Topics topics = pollerSettings.topics();
@@ -120,8 +145,6 @@ final class DemoCommand implements Callable<Integer> {
         derive.start();
         return runAndPrint(out, pollerSettings, derive, topics, runFor, meters);
       }
-    } finally {
-      deleteQuietly(work);
     }
   }
 
@@ -246,13 +269,14 @@ final class DemoCommand implements Callable<Integer> {
         });
   }
 
-  private Map<String, String> flags(BinancePmSimulator simulator, Path work) {
+  private Map<String, String> flags(BinancePmSimulator simulator, Path state) {
     Map<String, String> flags = connection.flags();
     flags.put("binance.base.url", simulator.baseUrl());
     flags.put("binance.time.url", simulator.baseUrl() + "/fapi/v1/time");
     flags.put("poll.interval", pollInterval);
     flags.put("derive.application.id", "pm-account-stream-demo");
-    flags.put("derive.state.dir", work.resolve("state").toString());
+    // In the work directory, not under /tmp (which the OS may clean: Streams warns about it).
+    flags.put("derive.state.dir", state.toString());
     flags.put("derive.commit.interval", "200ms");
     return flags;
   }

@@ -135,7 +135,7 @@ final class PollCommand implements Callable<Integer> {
   }
 
   /** Ready: broker and registry answer, the IP is not banned, every account is fresh. */
-  private static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
+  static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
     Clock clock = Clock.systemUTC();
     return new HealthChecks()
         .register(kafka.cachedFor(CHECK_CACHE, clock))

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * and a SIGTERM / Ctrl-C hook that stops the service and lets everything close in order before the
  * JVM exits.
  */
-interface Service extends AutoCloseable {
+public interface Service extends AutoCloseable {
 
   /** How long the shutdown hook waits, after the service stopped, for the rest to close. */
   Duration CLOSE_GRACE = Duration.ofSeconds(5);

@@ -4,6 +4,7 @@ import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** How the poller schedules, emits and shuts down. */
@@ -56,7 +57,9 @@ public record PollerConfig(
   public static final ConfigField<String> INSTANCE_ID =
       ConfigField.string(
           "poller.instance.id",
-          "Written into every snapshot; unset: the process id and host name (pid@host)");
+          "Written into every snapshot (pollerInstanceId); must differ at every start of a"
+              + " process; unset: host (pod) name @ JVM start in epoch ms, e.g."
+              + " pm-account-stream-poller-7d9f-abc12@1764583200123");
   public static final ConfigField<Long> DLQ_BUFFER_BYTES =
       ConfigField.longValue(
               "poll.dlq.buffer.bytes",
@@ -117,13 +120,41 @@ public record PollerConfig(
         reader.get(HEARTBEAT),
         reader.read(MAX_CONCURRENT).orElse(1),
         reader.get(SHUTDOWN_TIMEOUT),
-        reader.read(INSTANCE_ID).orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName()),
+        reader.read(INSTANCE_ID).orElseGet(PollerConfig::defaultInstanceId),
         reader.read(DLQ_BUFFER_BYTES).orElse(0L),
         reader.get(PUBLISH_RETRY_BACKOFF),
         reader.read(PUBLISH_BUFFER_BYTES).orElse(0L),
         fatalInitial,
         fatalMax,
         reader.read(STALE_AFTER_INTERVALS).orElse(1.0));
+  }
+
+  /**
+   * This process's instance id: the host name (in Kubernetes the pod name, which a container
+   * restart keeps) and the JVM's start time in epoch milliseconds (which a restart changes), so
+   * that (pollerInstanceId, sequence) never repeats although each start counts sequences from 1.
+   */
+  static String defaultInstanceId() {
+    var runtime = ManagementFactory.getRuntimeMXBean();
+    return instanceId(
+        hostName(System.getenv("HOSTNAME"), runtime.getName()),
+        Instant.ofEpochMilli(runtime.getStartTime()));
+  }
+
+  static String instanceId(String host, Instant start) {
+    return host + "@" + start.toEpochMilli();
+  }
+
+  /**
+   * {@code HOSTNAME} when set (the pod name in Kubernetes, the container id in Docker), else the
+   * host part of the JVM's {@code pid@host} name.
+   */
+  static String hostName(String hostnameVariable, String runtimeName) {
+    if (hostnameVariable != null && !hostnameVariable.isBlank()) {
+      return hostnameVariable.strip();
+    }
+    int at = runtimeName.indexOf('@');
+    return at >= 0 && at < runtimeName.length() - 1 ? runtimeName.substring(at + 1) : "localhost";
   }
 
   public static List<ConfigField<?>> fields() {

@@ -143,6 +143,15 @@ public final class DeriveApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, derive.threads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, derive.replicationFactor());
     props.putAll(deadLetterProperties(settings.topology().topics()));
+    // The topology has no global store, so this changes nothing but the WARN every StreamsConfig
+    // logs while it is false (its default until Kafka 5.0 enables it for good). The main
+    // consumer's partition assignor builds a StreamsConfig of its own from the consumer's settings,
+    // so it needs the setting too.
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    props.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
     props.putAll(BoundedRocksDbConfig.streamsProperties(derive.rocksDbMemoryMb()));
     return props;

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.testing.KafkaBrokerExtension;
 import io.pmaccountstream.testing.SchemaRegistryExtension;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
  * The README's first command, in process, on the real broker and registry: the expected events
- * appear.
+ * appear, the console shows the table and nothing else, and the logs are in the file it names.
  */
 class DemoCommandIT {
 
@@ -21,27 +27,58 @@ class DemoCommandIT {
   @RegisterExtension
   static final SchemaRegistryExtension registry = SchemaRegistryExtension.shared();
 
+  /** Every line the console may show: intro, header, rows, summary, the consume commands. */
+  private static final List<Pattern> CONSOLE_LINES =
+      List.of(
+          Pattern.compile("Logs: /\\S+/demo\\.log"),
+          Pattern.compile(
+              "Simulator http://127\\.0\\.0\\.1:\\d+: \\d+ accounts \\(margin-call, liquidation\\)"
+                  + " at \\d+x speed; polling every \\S+ for \\S+"),
+          Pattern.compile("TIME +ACCOUNT +EVENT +FROM -> TO +UNIMMR"),
+          Pattern.compile(
+              "\\d\\d:\\d\\d:\\d\\d  [a-z-]+-\\d+ +(STATUS|BREACHED|RECOVERED) +\\S.* -> .*\\S +[-0-9.]+"),
+          Pattern.compile(""),
+          Pattern.compile("\\d+ status transitions, \\d+ uniMMR level events\\."),
+          Pattern.compile("Read the topics yourself \\(they stay on the broker while it runs\\):"),
+          Pattern.compile(
+              "  bin/pm-account-stream consume --topic \\S+ --from-beginning --max 20"
+                  + " --bootstrap-servers \\S+ --schema-registry-url \\S+"));
+
   @Test
-  void showsStatusTransitionsAndLevelEventsOfTheMarginCallAndLiquidationScenarios() {
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
+  void showsOnlyTheTableOfTheMarginCallAndLiquidationScenariosAndLogsToTheFileItNames()
+      throws IOException {
+    // Not under /tmp: the demo's state dir is in its work dir, and Streams warns about /tmp.
+    Path workDir = Files.createTempDirectory(Path.of("target"), "demo-it-");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream systemOut = System.out;
+    PrintStream systemErr = System.err;
+    PrintStream capture = new PrintStream(console, true, StandardCharsets.UTF_8);
+    int exit;
+    System.setOut(capture);
+    System.setErr(capture);
+    try {
+      CommandLine cli = Main.commandLine();
+      exit =
+          cli.execute(
+              "demo",
+              "--bootstrap-servers",
+              kafka.bootstrapServers(),
+              "--schema-registry-url",
+              registry.url(),
+              "--duration",
+              "40s",
+              "--speed",
+              "40",
+              "--accounts",
+              "1",
+              "--work-dir",
+              workDir.toString());
+    } finally {
+      System.setOut(systemOut);
+      System.setErr(systemErr);
+    }
 
-    int exit =
-        cli.execute(
-            "demo",
-            "--bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--schema-registry-url",
-            registry.url(),
-            "--duration",
-            "40s",
-            "--speed",
-            "40",
-            "--accounts",
-            "1");
-
-    String printed = out.toString();
+    String printed = console.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(printed).isZero();
     assertThat(printed)
         .contains("TIME      ACCOUNT")
@@ -53,5 +90,29 @@ class DemoCommandIT {
         .containsPattern("liquidation-1 +BREACHED +above 1.2 -> below")
         .containsPattern("liquidation-1 +BREACHED +above 1.05 -> below")
         .contains("consume --topic pm.account.status-transitions");
+    List<String> lines = printed.lines().toList();
+    assertThat(lines)
+        .as(printed)
+        .allSatisfy(
+            line ->
+                assertThat(CONSOLE_LINES)
+                    .as("console line %s", line)
+                    .anySatisfy(p -> assertThat(p.matcher(line).matches()).isTrue()));
+
+    Path logFile = workDir.toAbsolutePath().normalize().resolve("demo.log");
+    assertThat(lines.get(0)).isEqualTo("Logs: " + logFile);
+    assertThat(logFile).isRegularFile();
+    String logged = Files.readString(logFile);
+    assertThat(logged)
+        .as("the log file holds the logs")
+        .containsPattern("INFO  \\[[^]]+\\] \\S+ ")
+        .doesNotContain("Processing exception handler is not enabled for the GlobalThread")
+        .doesNotContain("Using an OS temp directory in the state.dir")
+        .as("no WARN from Kafka Streams or from us")
+        .doesNotContainPattern("WARN  \\[[^]]+\\] (o\\.a\\.k\\.s|i\\.p)\\.");
+    assertThat(workDir.resolve("state")).doesNotExist();
+    try (var paths = Files.walk(workDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

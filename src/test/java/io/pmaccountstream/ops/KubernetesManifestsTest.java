@@ -634,6 +634,62 @@ class KubernetesManifestsTest {
     }
   }
 
+  /** Between the end of the close and Kubernetes' SIGKILL: JVM exit, a slow node. */
+  private static final Duration KILL_MARGIN = Duration.ofSeconds(5);
+
+  @Test
+  void theGracePeriodOutlastsTheShutdownTimeoutPlusClosingTheOpsEndpointAndMetrics() {
+    // After SIGTERM the service stops within its shutdown timeout, then the shutdown hook waits
+    // up to Service.CLOSE_GRACE for the ops endpoint, metrics and clients to close.
+    Map<String, ConfigField<Duration>> timeouts =
+        Map.of(
+            "pm-account-stream-poller", io.pmaccountstream.poller.PollerConfig.SHUTDOWN_TIMEOUT,
+            "pm-account-stream-derive", io.pmaccountstream.streams.DeriveConfig.SHUTDOWN_TIMEOUT);
+    for (Workload workload : workloads()) {
+      ConfigField<Duration> key = timeouts.get(workload.name());
+      assertThat(key).as(workload.name() + " has a shutdown timeout").isNotNull();
+      Duration shutdown = configOf(workload).get(key);
+      Long grace = workload.pod().getTerminationGracePeriodSeconds();
+      assertThat(grace).as(workload.name() + " terminationGracePeriodSeconds").isNotNull();
+      Duration needed = shutdown.plus(io.pmaccountstream.cli.Service.CLOSE_GRACE).plus(KILL_MARGIN);
+      assertThat(Duration.ofSeconds(grace))
+          .as(
+              "%s: grace %ss must exceed %s %s + close %s + margin %s",
+              workload.name(),
+              grace,
+              key.name(),
+              shutdown,
+              io.pmaccountstream.cli.Service.CLOSE_GRACE,
+              KILL_MARGIN)
+          .isGreaterThanOrEqualTo(needed);
+    }
+  }
+
+  @Test
+  void theStartupProbesGuardTheStartOnLivenessSoARestoreOrATopicWaitIsNeverKilled() {
+    // derive restores its store while Streams is REBALANCING and may wait for its input topic:
+    // both are live (200 on /health/live) and not ready. A startupProbe on readiness would kill
+    // such a pod once its window ran out; on liveness it only covers the JVM opening the endpoint.
+    for (Workload workload : workloads()) {
+      Probe startup = workload.container().getStartupProbe();
+      assertThat(startup).as(workload.name() + " startupProbe").isNotNull();
+      assertThat(startup.getHttpGet().getPath()).as(workload.name()).isEqualTo(OpsServer.LIVE_PATH);
+      assertThat(window(startup))
+          .as(workload.name() + " startupProbe period x failureThreshold (JVM start)")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+      Probe liveness = workload.container().getLivenessProbe();
+      assertThat(window(liveness))
+          .as(workload.name() + " liveness rides out a stream thread being replaced")
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+    }
+  }
+
+  private static Duration window(Probe probe) {
+    int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+    int failures = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+    return Duration.ofSeconds((long) period * failures);
+  }
+
   @Test
   void servicesExposeTheOpsPortAsHttp() {
     for (Workload workload : workloads()) {

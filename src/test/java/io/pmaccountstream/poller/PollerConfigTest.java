@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -48,5 +50,46 @@ class PollerConfigTest {
             "poll.stale.after.intervals",
             "poll.publish.buffer.bytes",
             "poll.dlq.buffer.bytes");
+  }
+
+  @Test
+  void theDefaultInstanceIdIsTheHostNameAndTheJvmStartInEpochMillis() {
+    PollerConfig config = PollerConfig.from(fromEnv(Map.of()));
+
+    long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+    assertThat(config.instanceId()).endsWith("@" + jvmStart).doesNotStartWith("@");
+    assertThat(config.instanceId())
+        .isEqualTo(
+            PollerConfig.hostName(
+                    System.getenv("HOSTNAME"), ManagementFactory.getRuntimeMXBean().getName())
+                + "@"
+                + jvmStart);
+  }
+
+  @Test
+  void aRestartedContainerGetsANewInstanceIdSoInstanceAndSequenceNeverRepeat() {
+    // In Kubernetes every start of the container is pid 1 in the same pod: the old pid@host
+    // default gave both starts the id 1@<pod> and both count sequences from 1.
+    String pod = PollerConfig.hostName("pm-account-stream-poller-7d9f-abc12", "1@ignored");
+    String first = PollerConfig.instanceId(pod, Instant.ofEpochMilli(1764583200123L));
+    String restarted = PollerConfig.instanceId(pod, Instant.ofEpochMilli(1764583212345L));
+
+    assertThat(first).isEqualTo("pm-account-stream-poller-7d9f-abc12@1764583200123");
+    assertThat(restarted).isEqualTo("pm-account-stream-poller-7d9f-abc12@1764583212345");
+  }
+
+  @Test
+  void withoutHostnameVariableTheHostComesFromTheJvmName() {
+    assertThat(PollerConfig.hostName(null, "4711@build-box")).isEqualTo("build-box");
+    assertThat(PollerConfig.hostName(" ", "4711@build-box")).isEqualTo("build-box");
+    assertThat(PollerConfig.hostName(null, "4711")).isEqualTo("localhost");
+  }
+
+  @Test
+  void aConfiguredInstanceIdIsUsedAsGiven() {
+    PollerConfig config =
+        PollerConfig.from(fromEnv(Map.of("PMAS_POLLER_INSTANCE_ID", "poller-eu-1")));
+
+    assertThat(config.instanceId()).isEqualTo("poller-eu-1");
   }
 }
