@@ -66,12 +66,15 @@ final class DeriveProcessor implements Processor<String, AccountSnapshot, String
   @Override
   public void process(Record<String, AccountSnapshot> record) {
     AccountSnapshot snapshot = record.value();
-    AccountFold.Events events =
-        emitFrom.emits(snapshot) ? new Forwarder(record) : AccountFold.Events.none();
+    boolean emits = emitFrom.emits(snapshot);
+    AccountFold.Events events = emits ? new Forwarder(record) : AccountFold.Events.none();
     AccountFold.Step step = fold.apply(record.key(), snapshot, states, events);
     if (step instanceof Rejected rejected) {
       metrics.skipped().record();
       throw new RejectedSnapshotException(rejected.rejection());
+    }
+    if (!emits) {
+      metrics.heldBack().record();
     }
     if (((Derived) step).derivation().stale()) {
       metrics.stale().record();

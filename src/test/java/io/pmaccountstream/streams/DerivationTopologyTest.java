@@ -119,6 +119,7 @@ class DerivationTopologyTest {
     assertThat(transitions.isEmpty()).as("transitions of held-back snapshots").isTrue();
     assertThat(levels.isEmpty()).as("level events of held-back snapshots").isTrue();
     assertThat(latest.isEmpty()).as("latest of held-back snapshots").isTrue();
+    assertThat(metricTotal(DeriveMetrics.HELD_BACK)).isEqualTo(3.0);
 
     List<AccountSnapshot> live =
         List.of(
