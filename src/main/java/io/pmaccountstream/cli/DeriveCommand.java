@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Derives status transitions, uniMMR level events and the latest snapshot per account from"
-          + " pm.account.snapshots with Kafka Streams (exactly-once), until SIGTERM or Ctrl-C.",
+          + " pm.account.snapshots with Kafka Streams (exactly-once), until SIGTERM or Ctrl-C."
+          + " Waits (not ready) until the input topic exists.",
       "Exit codes: 0 stopped on request, 1 runtime failure, 2 configuration error."
     })
 public final class DeriveCommand implements Callable<Integer> {
@@ -69,6 +70,14 @@ public final class DeriveCommand implements Callable<Integer> {
       description = "Transaction commit interval (derive.commit.interval, default 100ms).")
   String commitInterval;
 
+  @Option(
+      names = "--emit-from",
+      paramLabel = "first-start|all",
+      description =
+          "Which snapshots emit events (derive.emit.from, default first-start: those observed"
+              + " after the application first started; all: the whole retained history).")
+  String emitFrom;
+
   /** Every setting of {@code derive}, validated together. */
   record Wiring(OpsConfig ops, DeriveApp.Settings derive) {}
 
@@ -86,6 +95,7 @@ public final class DeriveCommand implements Callable<Integer> {
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), stateDir);
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
+    flags.put(DeriveConfig.EMIT_FROM.name(), emitFrom);
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
     return config.read(
@@ -113,7 +123,10 @@ public final class DeriveCommand implements Callable<Integer> {
       this.err = err;
     }
 
-    /** Ready while Kafka Streams is RUNNING; the JSON names the state otherwise. */
+    /**
+     * Ready while Kafka Streams is RUNNING; the JSON says what start-up waits for (the input topic)
+     * or names the state otherwise.
+     */
     @Override
     public HealthChecks health() {
       return new HealthChecks().register(app.readiness());
@@ -127,7 +140,9 @@ public final class DeriveCommand implements Callable<Integer> {
     @Override
     public int run() {
       try {
-        app.start();
+        if (!app.start()) {
+          return 0; // stopped while waiting for the input topic
+        }
         KafkaStreams.State end = app.stopped().join();
         if (end == KafkaStreams.State.ERROR) {
           err.println("derive stopped: Kafka Streams is in ERROR (see the log for the cause)");

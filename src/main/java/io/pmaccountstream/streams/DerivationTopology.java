@@ -42,12 +42,18 @@ public final class DerivationTopology {
     return applicationId + "-" + STORE + "-changelog";
   }
 
+  /** The topology that emits the events of every snapshot ({@link EmitFrom#all()}). */
+  public static Topology build(TopologyConfig config, DerivationSerdes serdes) {
+    return build(config, serdes, EmitFrom.all());
+  }
+
   /**
    * Builds the topology; pure (no I/O), so tests drive it with {@code TopologyTestDriver}. A new
-   * application starts from the earliest retained snapshot, so every account gets its initial
-   * transition.
+   * application starts from the earliest retained snapshot, so every account's state is that of its
+   * whole history; only snapshots {@code emitFrom} admits emit events (the application resolves it
+   * before building, {@link FirstStart}).
    */
-  public static Topology build(TopologyConfig config, DerivationSerdes serdes) {
+  public static Topology build(TopologyConfig config, DerivationSerdes serdes, EmitFrom emitFrom) {
     DerivationTopics topics = DerivationTopics.of(config.topics(), serdes);
     AccountFold fold = new AccountFold(new Deriver(config.derivation()));
     StoreBuilder<KeyValueStore<String, AccountDerivationState>> store =
@@ -62,7 +68,7 @@ public final class DerivationTopology {
         topics.snapshots().keySerde().deserializer(),
         topics.snapshots().valueSerde().deserializer(),
         topics.snapshots().name());
-    topology.addProcessor(PROCESSOR, () -> new DeriveProcessor(fold, STORE), SOURCE);
+    topology.addProcessor(PROCESSOR, () -> new DeriveProcessor(fold, STORE, emitFrom), SOURCE);
     topology.addStateStore(store, PROCESSOR);
     addSink(topology, TRANSITIONS_SINK, topics.statusTransitions());
     addSink(topology, LOW_UNIMMR_SINK, topics.lowUniMmr());

@@ -13,17 +13,22 @@ import io.pmaccountstream.serde.SchemaRegistryClient;
 import io.pmaccountstream.serde.SubjectCompatibility;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -33,13 +38,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The derive application: the derivation topology under Kafka Streams with exactly-once processing.
  *
- * <p>Lifecycle: {@link #start()} checks the topics ({@link TopicSetup}), makes the output and
- * changelog subjects BACKWARD_TRANSITIVE, starts Streams and binds its metrics to Micrometer; a
- * stream thread that dies is handled by {@link ThreadReplacementPolicy} (wait out a registry
- * outage, replace a few times, then shut down so the process exits non-zero); {@link #readiness()}
- * and {@link #liveness()} are the health checks of the ops endpoint; {@link #close(Duration)} stops
- * cleanly within a timeout (the CLI calls it on SIGTERM); {@link #stopped()} completes when Streams
- * stops, by close or by error.
+ * <p>Lifecycle: {@link #start()} resolves what to emit ({@link FirstStart}), waits for the input
+ * topic and checks the others ({@link TopicSetup}), makes the output and changelog subjects
+ * BACKWARD_TRANSITIVE, starts Streams and binds its metrics to Micrometer; a stream thread that
+ * dies is handled by {@link ThreadReplacementPolicy} (wait out a registry outage, replace a few
+ * times, then shut down so the process exits non-zero); {@link #readiness()} and {@link
+ * #liveness()} are the health checks of the ops endpoint; {@link #close(Duration)} stops cleanly
+ * within a timeout (the CLI calls it on SIGTERM); {@link #stopped()} completes when Streams stops,
+ * by close or by error.
  */
 public final class DeriveApp implements AutoCloseable {
 
@@ -47,6 +53,15 @@ public final class DeriveApp implements AutoCloseable {
 
   /** {@code ThreadMetadata.threadState()} of a stream thread that no longer processes. */
   private static final Set<String> DEAD_THREAD_STATES = Set.of("DEAD", "PENDING_SHUTDOWN");
+
+  /** Consumer settings derive owns, by the derive key that sets them. */
+  private static final Map<String, String> TYPED_CONSUMER_KEYS =
+      Map.of(
+          ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, DeriveConfig.INSTANCE_ID.name(),
+          ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, DeriveConfig.SESSION_TIMEOUT.name());
+
+  /** How often derive looks for its input topic while it waits for it. */
+  static final Duration INPUT_POLL_INTERVAL = Duration.ofSeconds(1);
 
   /** Every setting of the app, read and validated together. */
   public record Settings(KafkaConnection connection, TopologyConfig topology, DeriveConfig derive) {
@@ -67,6 +82,21 @@ public final class DeriveApp implements AutoCloseable {
       KafkaConnection connection = KafkaConnection.from(reader);
       TopologyConfig topology = readingOn(() -> TopologyConfig.from(reader));
       DeriveConfig derive = readingOn(() -> DeriveConfig.from(reader));
+      if (connection != null) {
+        for (String key : TYPED_CONSUMER_KEYS.keySet()) {
+          for (String prefix : List.of("", "consumer.", "main.consumer.")) {
+            if (connection.clientProperties().containsKey(prefix + key)) {
+              reader.problem(
+                  KafkaConnection.CLIENT_PREFIX
+                      + prefix
+                      + key
+                      + ": derive sets it from "
+                      + TYPED_CONSUMER_KEYS.get(key)
+                      + "; set that instead");
+            }
+          }
+        }
+      }
       reader.throwIfProblems();
       return new Settings(connection, topology, derive);
     }
@@ -92,23 +122,29 @@ public final class DeriveApp implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final KafkaStreams streams;
   private final SchemaRegistryClient registry;
   private final MeterRegistry meters;
+  private final Clock clock;
   private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final Object lifecycle = new Object();
+
+  /** Created by {@link #start()} once the topics are ready and what to emit is known. */
+  private volatile KafkaStreams streams;
+
+  /** Why the app is not processing yet, while it starts; null once Streams runs. */
+  private volatile String starting = "not started";
+
   private KafkaStreamsMetrics streamsMetrics;
   private volatile boolean closeRequested;
   private ScheduledExecutorService metricsScheduler;
 
   private DeriveApp(
-      Settings settings,
-      KafkaStreams streams,
-      SchemaRegistryClient registry,
-      MeterRegistry meters) {
+      Settings settings, SchemaRegistryClient registry, MeterRegistry meters, Clock clock) {
     this.settings = settings;
-    this.streams = streams;
     this.registry = registry;
     this.meters = meters;
+    this.clock = clock;
   }
 
   /**
@@ -119,17 +155,18 @@ public final class DeriveApp implements AutoCloseable {
    */
   public static DeriveApp create(
       Settings settings, SchemaRegistryClient registry, MeterRegistry meters) {
+    return new DeriveApp(settings, registry, meters, Clock.systemUTC());
+  }
+
+  private KafkaStreams createStreams(EmitFrom emitFrom) {
     Topology topology =
-        DerivationTopology.build(settings.topology(), DerivationSerdes.create(registry));
-    KafkaStreams streams = new KafkaStreams(topology, streamsProperties(settings));
-    DeriveApp app = new DeriveApp(settings, streams, registry, meters);
-    streams.setStateListener(app::onStateChange);
-    streams.setUncaughtExceptionHandler(
+        DerivationTopology.build(settings.topology(), DerivationSerdes.create(registry), emitFrom);
+    KafkaStreams created = new KafkaStreams(topology, streamsProperties(settings));
+    created.setStateListener(this::onStateChange);
+    created.setUncaughtExceptionHandler(
         new ThreadReplacementPolicy(
-            settings.derive().threadReplacements(),
-            settings.derive().replacementWindow(),
-            Clock.systemUTC()));
-    return app;
+            settings.derive().threadReplacements(), settings.derive().replacementWindow(), clock));
+    return created;
   }
 
   /** The Kafka Streams configuration: exactly-once v2, our application id, state dir, commits. */
@@ -154,6 +191,16 @@ public final class DeriveApp implements AutoCloseable {
         true);
     derive.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
     props.putAll(BoundedRocksDbConfig.streamsProperties(derive.rocksDbMemoryMb()));
+    // Kafka Streams suffixes the id with the stream thread's index, one member per thread
+    derive
+        .instanceId()
+        .ifPresent(
+            id ->
+                props.put(
+                    StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) derive.sessionTimeout().toMillis());
     return props;
   }
 
@@ -172,19 +219,79 @@ public final class DeriveApp implements AutoCloseable {
   }
 
   /**
-   * Checks or creates the topics, then starts processing.
+   * Resolves which snapshots emit ({@code derive.emit.from}), waits for the input topic, checks or
+   * creates the outputs, then starts processing. Blocks while it waits for the input topic (not
+   * ready, {@link #readiness()} says why); {@link #close} ends the wait.
    *
-   * @throws DeriveStartupException when a topic is missing or misconfigured
+   * @return true when Streams started, false when the app was closed before
+   * @throws DeriveStartupException when a topic is misconfigured or the cluster does not answer
    */
-  public void start() {
+  public boolean start() {
+    DeriveConfig derive = settings.derive();
+    Topics topics = settings.topology().topics();
+    EmitFrom emitFrom;
+    starting = "checking topics";
     try (Admin admin = Admin.create(settings.connection().clientProperties())) {
-      new TopicSetup(admin, settings.derive().startupTimeout())
-          .prepare(
-              settings.topology().topics(),
-              settings.derive().createTopics(),
-              settings.derive().replicationFactor());
+      TopicSetup setup = new TopicSetup(admin, derive.startupTimeout());
+      emitFrom = resolveEmitFrom(setup);
+      starting = "waiting for input topic " + topics.snapshots();
+      Optional<Integer> partitions =
+          setup.awaitInput(topics.snapshots(), INPUT_POLL_INTERVAL, this::pauseUnlessClosing);
+      if (partitions.isEmpty()) {
+        return false;
+      }
+      starting = "checking output topics";
+      setup.prepareOutputs(
+          topics, partitions.get(), derive.createTopics(), derive.replicationFactor());
     }
     SubjectCompatibility.ensureBackwardTransitive(registry, compatibilityTopics());
+    synchronized (lifecycle) {
+      if (closeRequested) {
+        return false;
+      }
+      streams = createStreams(emitFrom);
+      bindMetrics();
+      streams.start();
+      starting = null;
+    }
+    log.info(
+        "Derive app {} started: {} -> {}, {}, {}; emitting {}{}",
+        derive.applicationId(),
+        topics.snapshots(),
+        topics.statusTransitions(),
+        topics.lowUniMmr(),
+        topics.latest(),
+        emitFrom,
+        derive.instanceId().map(id -> "; static member " + id).orElse(""));
+    return true;
+  }
+
+  private EmitFrom resolveEmitFrom(TopicSetup setup) {
+    DeriveConfig derive = settings.derive();
+    if (derive.emitFrom() == DeriveConfig.EmitFromPolicy.ALL) {
+      return EmitFrom.all();
+    }
+    Instant firstStart =
+        new FirstStart(
+                setup, settings.connection().clientProperties(), derive.startupTimeout(), clock)
+            .resolve(
+                derive.applicationId(),
+                settings.topology().topics().snapshots(),
+                derive.replicationFactor());
+    return EmitFrom.since(firstStart);
+  }
+
+  /** Waits {@code duration}; false when a close was requested (or the thread interrupted). */
+  private boolean pauseUnlessClosing(Duration duration) {
+    try {
+      return !closing.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void bindMetrics() {
     metricsScheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -199,14 +306,6 @@ public final class DeriveApp implements AutoCloseable {
     Gauge.builder("pm.derive.running", this, app -> app.isRunning() ? 1 : 0)
         .description("1 while the derive app's Kafka Streams client is RUNNING")
         .register(meters);
-    streams.start();
-    log.info(
-        "Derive app {} started: {} -> {}, {}, {}",
-        settings.derive().applicationId(),
-        settings.topology().topics().snapshots(),
-        settings.topology().topics().statusTransitions(),
-        settings.topology().topics().lowUniMmr(),
-        settings.topology().topics().latest());
   }
 
   /**
@@ -222,23 +321,33 @@ public final class DeriveApp implements AutoCloseable {
         DerivationTopology.changelogTopic(settings.derive().applicationId()));
   }
 
+  /** The Streams client's state; CREATED before it started. */
   public KafkaStreams.State state() {
-    return streams.state();
+    KafkaStreams current = streams;
+    return current == null ? KafkaStreams.State.CREATED : current.state();
   }
 
   /** RUNNING: processing (readiness). */
   public boolean isRunning() {
-    return streams.state() == KafkaStreams.State.RUNNING;
+    return state() == KafkaStreams.State.RUNNING;
   }
 
-  /** Readiness: UP while Kafka Streams is RUNNING; the reason names the state otherwise. */
+  /**
+   * Readiness: UP while Kafka Streams is RUNNING; the reason says what start-up waits for (such as
+   * the input topic) or names the state otherwise.
+   */
   public HealthCheck readiness() {
-    return HealthCheck.named(
-        "kafka-streams",
-        () ->
-            isRunning()
-                ? HealthCheck.Result.up("RUNNING")
-                : HealthCheck.Result.down("Kafka Streams state " + state()));
+    return HealthCheck.named("kafka-streams", this::checkReady);
+  }
+
+  private HealthCheck.Result checkReady() {
+    String reason = starting;
+    if (reason != null) {
+      return HealthCheck.Result.down(reason);
+    }
+    return isRunning()
+        ? HealthCheck.Result.up("RUNNING")
+        : HealthCheck.Result.down("Kafka Streams state " + state());
   }
 
   /**
@@ -252,7 +361,11 @@ public final class DeriveApp implements AutoCloseable {
   }
 
   private HealthCheck.Result checkAlive() {
-    KafkaStreams.State state = streams.state();
+    KafkaStreams current = streams;
+    if (current == null) {
+      return HealthCheck.Result.up(starting == null ? "not started" : starting);
+    }
+    KafkaStreams.State state = current.state();
     if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
       return HealthCheck.Result.down("Kafka Streams is in " + state + " (see the log)");
     }
@@ -262,7 +375,7 @@ public final class DeriveApp implements AutoCloseable {
           : HealthCheck.Result.down("Kafka Streams stopped (" + state + ") without a close");
     }
     long live =
-        streams.metadataForLocalThreads().stream()
+        current.metadataForLocalThreads().stream()
             .filter(t -> !DEAD_THREAD_STATES.contains(t.threadState()))
             .count();
     int configured = settings.derive().threads();
@@ -278,8 +391,17 @@ public final class DeriveApp implements AutoCloseable {
 
   /** Stops within {@code timeout}; true when Streams stopped cleanly in time. */
   public boolean close(Duration timeout) {
-    closeRequested = true;
-    boolean clean = streams.close(timeout);
+    KafkaStreams current;
+    synchronized (lifecycle) {
+      closeRequested = true;
+      closing.countDown();
+      current = streams;
+    }
+    if (current == null) {
+      stopped.complete(KafkaStreams.State.NOT_RUNNING);
+      return true;
+    }
+    boolean clean = current.close(timeout);
     if (streamsMetrics != null) {
       streamsMetrics.close();
       metricsScheduler.shutdownNow();

@@ -6,8 +6,10 @@ import io.pmaccountstream.config.ConfigReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How the derive application runs: its Kafka Streams identity and resources, topic creation and the
@@ -29,6 +31,11 @@ import java.util.Optional;
  * @param startupTimeout how long topic checks at start-up may wait for the cluster
  * @param shutdownTimeout how long a clean close may take
  * @param rocksDbMemoryMb off-heap bound of all state stores ({@link BoundedRocksDbConfig})
+ * @param emitFrom which snapshots emit events: those observed after the application first started,
+ *     or all
+ * @param instanceId static group membership ({@code group.instance.id}, KIP-345) of this instance;
+ *     empty for dynamic membership
+ * @param sessionTimeout how long the group waits for a silent member before moving its tasks
  */
 public record DeriveConfig(
     String applicationId,
@@ -42,7 +49,29 @@ public record DeriveConfig(
     Duration metricsRefresh,
     Duration startupTimeout,
     Duration shutdownTimeout,
-    int rocksDbMemoryMb) {
+    int rocksDbMemoryMb,
+    EmitFromPolicy emitFrom,
+    Optional<String> instanceId,
+    Duration sessionTimeout) {
+
+  /** Which snapshots emit events ({@code derive.emit.from}). */
+  public enum EmitFromPolicy {
+    /**
+     * Only snapshots observed at or after the application's first start (recorded in Kafka); the
+     * history before it only warms the state up. An application that first starts on an input
+     * without history emits everything.
+     */
+    FIRST_START,
+    /** Every snapshot, the whole retained history included. */
+    ALL
+  }
+
+  /**
+   * A StatefulSet pod's name: the set's name, a dash and the ordinal, which stays with the pod
+   * across restarts.
+   */
+  private static final Pattern STATEFUL_SET_POD =
+      Pattern.compile("[a-z0-9]([-a-z0-9.]*)-(0|[1-9][0-9]*)");
 
   public DeriveConfig {
     Objects.requireNonNull(applicationId, "applicationId");
@@ -52,6 +81,9 @@ public record DeriveConfig(
     Objects.requireNonNull(metricsRefresh, "metricsRefresh");
     Objects.requireNonNull(startupTimeout, "startupTimeout");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(emitFrom, "emitFrom");
+    Objects.requireNonNull(instanceId, "instanceId");
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
   }
 
   public static final ConfigField<String> APPLICATION_ID =
@@ -115,13 +147,65 @@ public record DeriveConfig(
           .withDefault("30s")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
 
+  public static final ConfigField<EmitFromPolicy> EMIT_FROM =
+      ConfigField.enumeration(
+              "derive.emit.from",
+              EmitFromPolicy.class,
+              "Which snapshots emit events: first-start (those observed after the application"
+                  + " first started, the older history only warms the state up; everything when"
+                  + " the input had no history then) or all (re-derive and emit the whole retained"
+                  + " history)")
+          .withDefault("first-start");
+  public static final ConfigField<String> INSTANCE_ID =
+      ConfigField.string(
+              "derive.instance.id",
+              "Static group membership (group.instance.id): a restarted instance takes its tasks"
+                  + " back at once. Default: the pod name (HOSTNAME) in a StatefulSet pod,"
+                  + " none (dynamic membership) elsewhere; unique per instance")
+          .validate(s -> s.matches("[a-zA-Z0-9._-]{1,200}"), "letters, digits, '.', '_', '-'");
+  public static final ConfigField<Duration> SESSION_TIMEOUT =
+      ConfigField.duration(
+              "derive.session.timeout",
+              "How long the group waits for a silent instance (crashed, or restarting with its"
+                  + " derive.instance.id) before moving its tasks to the others")
+          .withDefault("30s")
+          .validate(
+              d ->
+                  d.compareTo(Duration.ofSeconds(1)) >= 0
+                      && d.compareTo(Duration.ofMinutes(30)) <= 0,
+              "between 1s and 30m (and within the broker's group.min/max.session.timeout.ms)");
+
   /**
-   * Reads and validates every field.
+   * Reads and validates every field, with the process environment for the default instance id.
    *
    * @throws ConfigException listing every problem the reader has found so far, when any of these
    *     fields is invalid
    */
   public static DeriveConfig from(ConfigReader reader) {
+    return from(reader, System.getenv());
+  }
+
+  /**
+   * The instance id when {@code derive.instance.id} is not set: {@code HOSTNAME} in a Kubernetes
+   * pod ({@code KUBERNETES_SERVICE_HOST} set) whose name looks like a StatefulSet pod's ({@code
+   * <name>-<ordinal>}), which a restarted pod keeps. Elsewhere none: two processes on one host
+   * would share a host name, and a second member with the same id fences the first.
+   */
+  static Optional<String> defaultInstanceId(Map<String, String> env) {
+    String hostname = env.get("HOSTNAME");
+    if (env.get("KUBERNETES_SERVICE_HOST") == null || hostname == null) {
+      return Optional.empty();
+    }
+    return STATEFUL_SET_POD.matcher(hostname).matches() ? Optional.of(hostname) : Optional.empty();
+  }
+
+  /**
+   * Reads and validates every field; {@code env} gives the default instance id.
+   *
+   * @throws ConfigException listing every problem the reader has found so far, when any of these
+   *     fields is invalid
+   */
+  static DeriveConfig from(ConfigReader reader, Map<String, String> env) {
     int known = reader.problems().size();
     String applicationId = reader.get(APPLICATION_ID);
     Optional<Path> stateDir = reader.read(STATE_DIR);
@@ -135,6 +219,9 @@ public record DeriveConfig(
     Duration startupTimeout = reader.get(STARTUP_TIMEOUT);
     Duration shutdownTimeout = reader.get(SHUTDOWN_TIMEOUT);
     Integer rocksDbMemoryMb = reader.get(BoundedRocksDbConfig.MEMORY_MB);
+    EmitFromPolicy emitFrom = reader.get(EMIT_FROM);
+    Optional<String> instanceId = reader.read(INSTANCE_ID);
+    Duration sessionTimeout = reader.get(SESSION_TIMEOUT);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }
@@ -150,7 +237,10 @@ public record DeriveConfig(
         metricsRefresh,
         startupTimeout,
         shutdownTimeout,
-        rocksDbMemoryMb);
+        rocksDbMemoryMb,
+        emitFrom,
+        instanceId == null || instanceId.isEmpty() ? defaultInstanceId(env) : instanceId,
+        sessionTimeout);
   }
 
   public static List<ConfigField<?>> fields() {
@@ -166,6 +256,9 @@ public record DeriveConfig(
         METRICS_REFRESH,
         STARTUP_TIMEOUT,
         SHUTDOWN_TIMEOUT,
-        BoundedRocksDbConfig.MEMORY_MB);
+        BoundedRocksDbConfig.MEMORY_MB,
+        EMIT_FROM,
+        INSTANCE_ID,
+        SESSION_TIMEOUT);
   }
 }

@@ -13,7 +13,9 @@ import org.apache.kafka.streams.StreamsMetrics;
  *       one;
  *   <li>{@value #SKIPPED}: records the derivation rejected and dead-lettered (null value, null key
  *       or a key that is not the value's accountId, an updateTime far after observedAt);
- *   <li>{@value #TRANSITIONS} and {@value #LEVEL_EVENTS}: events emitted.
+ *   <li>{@value #TRANSITIONS} and {@value #LEVEL_EVENTS}: events emitted;
+ *   <li>{@value #HELD_BACK}: snapshots observed before {@code derive.emit.from}'s instant, folded
+ *       into the state without emitting (warm-up).
  * </ul>
  */
 final class DeriveMetrics {
@@ -25,12 +27,14 @@ final class DeriveMetrics {
   static final String SKIPPED = "skipped-records";
   static final String TRANSITIONS = "status-transitions";
   static final String LEVEL_EVENTS = "level-events";
+  static final String HELD_BACK = "held-back-snapshots";
 
   private final StreamsMetrics registry;
   private final Sensor stale;
   private final Sensor skipped;
   private final Sensor transitions;
   private final Sensor levelEvents;
+  private final Sensor heldBack;
 
   private DeriveMetrics(StreamsMetrics registry, String taskId) {
     this.registry = registry;
@@ -38,6 +42,7 @@ final class DeriveMetrics {
     this.skipped = sensor(registry, taskId, SKIPPED);
     this.transitions = sensor(registry, taskId, TRANSITIONS);
     this.levelEvents = sensor(registry, taskId, LEVEL_EVENTS);
+    this.heldBack = sensor(registry, taskId, HELD_BACK);
   }
 
   static DeriveMetrics register(StreamsMetrics registry, String taskId) {
@@ -64,10 +69,15 @@ final class DeriveMetrics {
     return levelEvents;
   }
 
+  Sensor heldBack() {
+    return heldBack;
+  }
+
   void remove() {
     registry.removeSensor(stale);
     registry.removeSensor(skipped);
     registry.removeSensor(transitions);
     registry.removeSensor(levelEvents);
+    registry.removeSensor(heldBack);
   }
 }

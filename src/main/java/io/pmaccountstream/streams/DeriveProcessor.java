@@ -18,7 +18,8 @@ import org.slf4j.MDC;
 /**
  * Moves records and state around the {@link AccountFold}: the fold reads and writes the account's
  * state in the store and hands each event back to be forwarded to its sink, with the snapshot's
- * observedAt as timestamp. The decisions are all the fold's.
+ * observedAt as timestamp. The decisions are all the fold's. A snapshot observed before {@link
+ * EmitFrom} updates the state like any other but emits nothing (warm-up).
  *
  * <p>A record the fold rejects is thrown as a {@link RejectedSnapshotException}, which {@link
  * DeadLetterProcessingHandler} dead-letters with the record's original bytes and skips.
@@ -29,13 +30,15 @@ final class DeriveProcessor implements Processor<String, AccountSnapshot, String
 
   private final AccountFold fold;
   private final String storeName;
+  private final EmitFrom emitFrom;
   private ProcessorContext<String, Object> context;
   private DeriveMetrics metrics;
   private AccountFold.States states;
 
-  DeriveProcessor(AccountFold fold, String storeName) {
+  DeriveProcessor(AccountFold fold, String storeName, EmitFrom emitFrom) {
     this.fold = fold;
     this.storeName = storeName;
+    this.emitFrom = emitFrom;
   }
 
   @Override
@@ -63,10 +66,15 @@ final class DeriveProcessor implements Processor<String, AccountSnapshot, String
   @Override
   public void process(Record<String, AccountSnapshot> record) {
     AccountSnapshot snapshot = record.value();
-    AccountFold.Step step = fold.apply(record.key(), snapshot, states, new Forwarder(record));
+    boolean emits = emitFrom.emits(snapshot);
+    AccountFold.Events events = emits ? new Forwarder(record) : AccountFold.Events.none();
+    AccountFold.Step step = fold.apply(record.key(), snapshot, states, events);
     if (step instanceof Rejected rejected) {
       metrics.skipped().record();
       throw new RejectedSnapshotException(rejected.rejection());
+    }
+    if (!emits) {
+      metrics.heldBack().record();
     }
     if (((Derived) step).derivation().stale()) {
       metrics.stale().record();

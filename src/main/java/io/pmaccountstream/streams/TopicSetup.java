@@ -3,6 +3,7 @@ package io.pmaccountstream.streams;
 import io.pmaccountstream.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -23,10 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks the topics of the derivation at start-up: the input must exist (the poller owns it); the
- * outputs and the derive dead-letter topic are created when missing, with the input's partition
- * count, {@code pm.account.latest} compacted; an existing latest topic that is not compacted is
- * refused, because consumers building a table from it would otherwise lose accounts to retention.
+ * Checks the topics of the derivation at start-up: the input must exist (the poller owns it), and
+ * derive waits for it; the outputs and the derive dead-letter topic are created when missing, with
+ * the input's partition count, {@code pm.account.latest} compacted; an existing latest topic that
+ * is not compacted is refused, because consumers building a table from it would otherwise lose
+ * accounts to retention.
  */
 final class TopicSetup {
 
@@ -40,18 +45,44 @@ final class TopicSetup {
     this.timeout = timeout;
   }
 
-  void prepare(Topics topics, boolean create, int replicationFactor) {
-    int partitions =
-        describe(topics.snapshots())
-            .orElseThrow(
-                () ->
-                    new DeriveStartupException(
-                        "Input topic "
-                            + topics.snapshots()
-                            + " does not exist: start the poller first (it publishes there) or"
-                            + " create the topic"))
-            .partitions()
-            .size();
+  /** Pauses between two looks for the input topic; false when the wait should end (a stop). */
+  @FunctionalInterface
+  interface Pause {
+    boolean pause(Duration duration);
+  }
+
+  /**
+   * Waits until the input topic exists, logging once; the poller creates it with its first snapshot
+   * (or an operator does).
+   *
+   * @return its partition count, or empty when {@code pause} ended the wait
+   */
+  Optional<Integer> awaitInput(String input, Duration interval, Pause pause) {
+    Optional<TopicDescription> description = describe(input);
+    if (description.isEmpty()) {
+      log.info(
+          "Waiting for input topic {}: it is created by the poller (or an operator); looking"
+              + " every {}",
+          input,
+          interval);
+    }
+    while (description.isEmpty()) {
+      if (!pause.pause(interval)) {
+        return Optional.empty();
+      }
+      description = describe(input);
+      if (description.isPresent()) {
+        log.info("Input topic {} exists: starting", input);
+      }
+    }
+    return Optional.of(description.get().partitions().size());
+  }
+
+  /**
+   * Creates the missing outputs (with the input's partition count), or refuses to start when they
+   * are missing and {@code create} is false; the latest topic must be compacted.
+   */
+  void prepareOutputs(Topics topics, int partitions, boolean create, int replicationFactor) {
     List<NewTopic> missing = new ArrayList<>();
     List<String> outputs =
         List.of(
@@ -82,6 +113,47 @@ final class TopicSetup {
     if (missing.stream().noneMatch(t -> t.name().equals(topics.latest()))) {
       requireCompacted(topics.latest());
     }
+  }
+
+  /** Whether the topic exists and retains at least one record. */
+  boolean holdsRecords(String topic) {
+    Optional<TopicDescription> description = describe(topic);
+    if (description.isEmpty()) {
+      return false;
+    }
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (TopicPartitionInfo info : description.get().partitions()) {
+      TopicPartition partition = new TopicPartition(topic, info.partition());
+      earliest.put(partition, OffsetSpec.earliest());
+      latest.put(partition, OffsetSpec.latest());
+    }
+    var start = await("list the earliest offsets of " + topic, admin.listOffsets(earliest).all());
+    var end = await("list the latest offsets of " + topic, admin.listOffsets(latest).all());
+    return end.entrySet().stream()
+        .anyMatch(e -> e.getValue().offset() > start.get(e.getKey()).offset());
+  }
+
+  /**
+   * Creates, when missing, a one-partition topic that keeps its records forever (no compaction, no
+   * retention by time or size).
+   */
+  void ensureForever(String topic, int replicationFactor) {
+    if (describe(topic).isPresent()) {
+      return;
+    }
+    Optional<Short> rf =
+        replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
+    create(
+        new NewTopic(topic, Optional.of(1), rf)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    "-1",
+                    TopicConfig.RETENTION_BYTES_CONFIG,
+                    "-1")));
   }
 
   private Optional<TopicDescription> describe(String topic) {

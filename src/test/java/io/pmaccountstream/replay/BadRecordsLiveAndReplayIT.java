@@ -245,7 +245,9 @@ class BadRecordsLiveAndReplayIT {
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), dir.resolve("state").toString());
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), "100ms");
-    flags.put("kafka.session.timeout.ms", "6000");
+    flags.put(DeriveConfig.SESSION_TIMEOUT.name(), "6s");
+    // the history is written before the live app first starts, and all of it is compared
+    flags.put(DeriveConfig.EMIT_FROM.name(), "all");
     flags.put("kafka.heartbeat.interval.ms", "1000");
     return DeriveApp.Settings.from(new ConfigReader(Settings.ofFlags(flags)));
   }

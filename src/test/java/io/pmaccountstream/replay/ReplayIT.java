@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.avro.TransitionDirection;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
@@ -364,9 +365,109 @@ class ReplayIT {
     return all.toArray(String[]::new);
   }
 
+  /**
+   * A live app with the default derive.emit.from (first-start) starts on an existing history; what
+   * it emits is what {@code replay --from <its first start>} (warm-up all, the default) emits.
+   */
+  @Test
+  void replayFromTheFirstStartReproducesALiveAppThatStartedOnAnExistingHistory()
+      throws IOException {
+    HistoryFixture.produce(
+        kafka.bootstrapServers(),
+        registry.url(),
+        topics.snapshots(),
+        HistoryFixture.randomWalk(ACCOUNTS, start, 60, 31));
+    String applicationId = "it-live-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant firstStart;
+    List<AccountSnapshot> recent;
+    try (DeriveApp app =
+        DeriveApp.create(liveSettings(applicationId, false), client, new SimpleMeterRegistry())) {
+      app.start();
+      awaitCommittedToTheEnd(applicationId);
+      firstStart = firstStartOf(applicationId);
+      assertThat(live(topics.lowUniMmr(), UniMmrLevelEvent.class))
+          .as("level events of the history before the first start")
+          .isEmpty();
+      recent = HistoryFixture.randomWalk(ACCOUNTS, firstStart.plusSeconds(1), 30, 32);
+      HistoryFixture.produce(kafka.bootstrapServers(), registry.url(), topics.snapshots(), recent);
+      awaitCommittedToTheEnd(applicationId);
+    }
+    Instant afterLast = recent.get(recent.size() - 1).getObservedAt().plusSeconds(1);
+
+    Path out = dir.resolve("replay-first-start.avro");
+    CliRun run =
+        cli(
+            connection(
+                "replay",
+                "--from",
+                firstStart.toString(),
+                "--to",
+                afterLast.toString(),
+                "--out",
+                out.toString()));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<AccountStatusTransition> liveTransitions =
+        live(topics.statusTransitions(), AccountStatusTransition.class);
+    List<UniMmrLevelEvent> liveLevels = live(topics.lowUniMmr(), UniMmrLevelEvent.class);
+    assertThat(liveLevels).hasSizeGreaterThan(5);
+    assertThat(liveTransitions)
+        .as("warmed up: no account starts with an INITIAL transition")
+        .isNotEmpty()
+        .noneMatch(t -> t.getDirection() == TransitionDirection.INITIAL);
+    assertThat(
+            byAccount(
+                EventSinksTest.readSpecific(
+                    AvroContainerEventSink.transitionsPath(out), AccountStatusTransition.class),
+                AccountStatusTransition::getAccountId))
+        .isEqualTo(byAccount(liveTransitions, AccountStatusTransition::getAccountId));
+    assertThat(
+            byAccount(
+                EventSinksTest.readSpecific(
+                    AvroContainerEventSink.levelEventsPath(out), UniMmrLevelEvent.class),
+                UniMmrLevelEvent::getAccountId))
+        .isEqualTo(byAccount(liveLevels, UniMmrLevelEvent::getAccountId));
+  }
+
+  /** The instant in the application's first-start topic (docs/derive.md). */
+  private Instant firstStartOf(String applicationId) {
+    String topic = applicationId + "-first-start";
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.StringDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          return Instant.parse(record.value());
+        }
+      }
+      throw new AssertionError("no record in " + topic);
+    }
+  }
+
+  private void awaitCommittedToTheEnd(String applicationId) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> committedToTheEnd(applicationId));
+  }
+
   /** Runs the live derive app until it has committed every snapshot of the topic, then stops it. */
   private void runLiveAppToTheEnd() {
     String applicationId = "it-live-" + UUID.randomUUID().toString().substring(0, 8);
+    try (DeriveApp app =
+        DeriveApp.create(liveSettings(applicationId, true), client, new SimpleMeterRegistry())) {
+      app.start();
+      awaitCommittedToTheEnd(applicationId);
+    }
+  }
+
+  private DeriveApp.Settings liveSettings(String applicationId, boolean emitAll) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
     flags.put(KafkaConnection.SCHEMA_REGISTRY_URL.name(), registry.url());
@@ -379,18 +480,16 @@ class ReplayIT {
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), dir.resolve("state").toString());
     flags.put(DeriveConfig.COMMIT_INTERVAL.name(), "100ms");
-    flags.put("kafka.session.timeout.ms", "6000");
+    flags.put(DeriveConfig.SESSION_TIMEOUT.name(), "6s");
+    if (emitAll) {
+      // the history is written before the live app first starts, and all of it is compared
+      flags.put(DeriveConfig.EMIT_FROM.name(), "all");
+    }
     flags.put("kafka.heartbeat.interval.ms", "1000");
     ConfigReader reader = new ConfigReader(Settings.ofFlags(flags));
     DeriveApp.Settings settings = DeriveApp.Settings.from(reader);
     reader.throwIfProblems();
-    try (DeriveApp app = DeriveApp.create(settings, client, new SimpleMeterRegistry())) {
-      app.start();
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(500))
-          .until(() -> committedToTheEnd(applicationId));
-    }
+    return settings;
   }
 
   private boolean committedToTheEnd(String groupId) throws Exception {

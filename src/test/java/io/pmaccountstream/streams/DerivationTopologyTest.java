@@ -57,12 +57,16 @@ class DerivationTopologyTest {
   }
 
   private void start(TopologyConfig config) {
+    start(config, EmitFrom.all());
+  }
+
+  private void start(TopologyConfig config, EmitFrom emitFrom) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "derive-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.putAll(DeriveApp.deadLetterProperties(config.topics()));
-    driver = new TopologyTestDriver(DerivationTopology.build(config, serdes), props);
+    driver = new TopologyTestDriver(DerivationTopology.build(config, serdes, emitFrom), props);
     snapshots = input(topics.snapshots());
     transitions = output(topics.statusTransitions());
     levels = output(topics.lowUniMmr());
@@ -99,6 +103,52 @@ class DerivationTopologyTest {
         .map(Map.Entry::getValue)
         .mapToDouble(m -> ((Number) m.metricValue()).doubleValue())
         .sum();
+  }
+
+  @Test
+  void snapshotsObservedBeforeEmitFromWarmTheStateButEmitNothing() {
+    driver.close();
+    start(TopologyConfig.defaults(), EmitFrom.since(instant(10)));
+    List<AccountSnapshot> history =
+        List.of(
+            TestSnapshots.of(A).uniMmr("1.8").at(0),
+            TestSnapshots.of(A).uniMmr("1.1").status(AccountStatus.MARGIN_CALL).at(5),
+            TestSnapshots.of(B).uniMmr("1.3").at(9));
+    history.forEach(this::pipe);
+
+    assertThat(transitions.isEmpty()).as("transitions of held-back snapshots").isTrue();
+    assertThat(levels.isEmpty()).as("level events of held-back snapshots").isTrue();
+    assertThat(latest.isEmpty()).as("latest of held-back snapshots").isTrue();
+    assertThat(metricTotal(DeriveMetrics.HELD_BACK)).isEqualTo(3.0);
+
+    List<AccountSnapshot> live =
+        List.of(
+            TestSnapshots.of(A).uniMmr("1.6").status(AccountStatus.NORMAL).at(10),
+            TestSnapshots.of(B).uniMmr("1.0").status(AccountStatus.REDUCE_ONLY).at(11));
+    live.forEach(this::pipe);
+
+    List<AccountSnapshot> all = new java.util.ArrayList<>(history);
+    all.addAll(live);
+    DeriveItSupport.Outputs expected =
+        DeriveItSupport.expectedFrom(all, instant(10), DerivationConfig.defaults());
+    assertThat(expected.transitions)
+        .as("the plain fold emits a recovery, not an INITIAL transition, for acct-a")
+        .extracting(t -> ((AccountStatusTransition) t).getDirection())
+        .contains(TransitionDirection.IMPROVED)
+        .doesNotContain(TransitionDirection.INITIAL);
+    assertThat(transitions.readValuesToList()).isEqualTo(expected.transitions);
+    assertThat(levels.readValuesToList()).isEqualTo(expected.levelEvents);
+    assertThat(latest.readValuesToList()).isEqualTo(expected.latest).isEqualTo(live);
+  }
+
+  @Test
+  void aSnapshotObservedExactlyAtEmitFromEmits() {
+    driver.close();
+    start(TopologyConfig.defaults(), EmitFrom.since(instant(10)));
+
+    pipe(TestSnapshots.of(A).uniMmr("1.8").at(10));
+
+    assertThat(transitions.readValue().getDirection()).isEqualTo(TransitionDirection.INITIAL);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SubjectCompatibility;
 import io.pmaccountstream.streams.DeriveItSupport.Outputs;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
+import io.pmaccountstream.testing.LogCapture;
 import io.pmaccountstream.testing.SchemaRegistryExtension;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.nio.file.Path;
@@ -227,18 +228,46 @@ class DeriveAppIT {
   }
 
   @Test
-  void refusesToStartWithoutTheInputTopic() {
+  void waitsForAMissingInputTopicNotReadyAndLoggingOnceUntilAClose() throws Exception {
     Topics missing = DeriveItSupport.uniqueTopics();
     DeriveApp.Settings noInput =
         DeriveItSupport.settings(
             DeriveItSupport.flags(
                 kafka.bootstrapServers(), registry.url(), missing, applicationId, stateDir));
     app = DeriveApp.create(noInput, client, meters);
+    DeriveApp waiting = app;
+    try (LogCapture logs = LogCapture.start()) {
+      java.util.concurrent.CompletableFuture<Boolean> started =
+          java.util.concurrent.CompletableFuture.supplyAsync(waiting::start);
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(app::start)
-        .isInstanceOf(DeriveStartupException.class)
-        .hasMessageContaining(missing.snapshots())
-        .hasMessageContaining("does not exist");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  waiting
+                      .readiness()
+                      .check()
+                      .reason()
+                      .equals("waiting for input topic " + missing.snapshots()));
+      // several looks at the topic (one a second) go by
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !started.isDone() && waiting.liveness().check().isUp());
+      assertThat(waiting.readiness().check().isUp()).isFalse();
+      assertThat(logs.messages().stream().filter(m -> m.startsWith("Waiting for input topic")))
+          .as("the wait is logged once, not once per look")
+          .hasSize(1);
+
+      long closing = System.nanoTime();
+      waiting.close(Duration.ofSeconds(30));
+
+      assertThat(started.get(10, TimeUnit.SECONDS)).as("started").isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - closing))
+          .as("a close (SIGTERM) ends the wait at once")
+          .isLessThan(Duration.ofSeconds(5));
+      assertThat(waiting.stopped()).isCompletedWithValue(KafkaStreams.State.NOT_RUNNING);
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -193,10 +194,121 @@ class DeriveAppTest {
               registry,
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       assertThat(app.liveness().check().isUp()).isTrue();
-      assertThat(app.readiness().check().reason()).isEqualTo("Kafka Streams state CREATED");
+      assertThat(app.readiness().check().reason()).isEqualTo("not started");
+      assertThat(app.readiness().check().isUp()).isFalse();
       app.close(java.time.Duration.ofSeconds(5));
       assertThat(app.liveness().check().isUp()).isTrue();
       assertThat(app.readiness().check().isUp()).isFalse();
     }
+  }
+
+  @Test
+  void emitsFromTheFirstStartByDefault() {
+    assertThat(read(Map.of()).derive().emitFrom())
+        .isEqualTo(DeriveConfig.EmitFromPolicy.FIRST_START);
+    assertThat(read(Map.of("derive.emit.from", "all")).derive().emitFrom())
+        .isEqualTo(DeriveConfig.EmitFromPolicy.ALL);
+    assertThat(read(Map.of("derive.emit.from", "first-start")).derive().emitFrom())
+        .isEqualTo(DeriveConfig.EmitFromPolicy.FIRST_START);
+  }
+
+  @Test
+  void rejectsAnUnknownEmitFrom() {
+    assertThatThrownBy(() -> read(Map.of("derive.emit.from", "yesterday")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("derive.emit.from");
+  }
+
+  @Test
+  void aConfiguredInstanceIdMakesEachStreamThreadAStaticMember() {
+    Properties props =
+        DeriveApp.streamsProperties(
+            read(Map.of("derive.instance.id", "derive-0", "derive.threads", "2")));
+    StreamsConfig config = new StreamsConfig(props);
+
+    assertThat(
+            config
+                .getMainConsumerConfigs("pm-account-stream-derive", "client", 1)
+                .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+        .as("group.instance.id of StreamThread-1 (Kafka Streams appends the thread index)")
+        .isEqualTo("derive-0-1");
+    assertThat(
+            config
+                .getMainConsumerConfigs("pm-account-stream-derive", "client", 2)
+                .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+        .isEqualTo("derive-0-2");
+    assertThat(config.getRestoreConsumerConfigs("client"))
+        .as("the restore consumer joins no group")
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
+
+  @Test
+  void withoutAnInstanceIdMembershipStaysDynamic() {
+    StreamsConfig config = new StreamsConfig(DeriveApp.streamsProperties(read(Map.of())));
+
+    assertThat(config.getMainConsumerConfigs("g", "client", 0))
+        .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+  }
+
+  @Test
+  void theSessionTimeoutIsThirtySecondsUnlessConfigured() {
+    assertThat(
+            new StreamsConfig(DeriveApp.streamsProperties(read(Map.of())))
+                .getMainConsumerConfigs("g", "client", 0))
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000);
+    assertThat(
+            new StreamsConfig(
+                    DeriveApp.streamsProperties(read(Map.of("derive.session.timeout", "10s"))))
+                .getMainConsumerConfigs("g", "client", 0))
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+  }
+
+  @Test
+  void consumerKeysDeriveOwnsAreRefusedUnderKafkaPrefixesAllAtOnce() {
+    assertThatThrownBy(
+            () ->
+                read(
+                    Map.of(
+                        "kafka.session.timeout.ms", "6000",
+                        "kafka.main.consumer.group.instance.id", "x")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.session.timeout.ms")
+        .hasMessageContaining("derive.session.timeout")
+        .hasMessageContaining("kafka.main.consumer.group.instance.id")
+        .hasMessageContaining("derive.instance.id");
+  }
+
+  @Test
+  void theDefaultInstanceIdIsTheNameOfAStatefulSetPod() {
+    Map<String, String> pod =
+        Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1", "HOSTNAME", "pm-account-stream-derive-2");
+
+    assertThat(DeriveConfig.defaultInstanceId(pod)).contains("pm-account-stream-derive-2");
+    assertThat(
+            DeriveConfig.defaultInstanceId(
+                Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1", "HOSTNAME", "derive-7d9f8b-xk2pq")))
+        .as("a Deployment's pod: its name changes with every restart")
+        .isEmpty();
+    assertThat(DeriveConfig.defaultInstanceId(Map.of("HOSTNAME", "build-3")))
+        .as("outside Kubernetes: processes on one host share its name")
+        .isEmpty();
+    assertThat(DeriveConfig.defaultInstanceId(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1")))
+        .isEmpty();
+  }
+
+  @Test
+  void aConfiguredInstanceIdWinsOverThePodName() {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(
+                Map.of(
+                    "derive.instance.id", "risk-a",
+                    "bootstrap.servers", "127.0.0.1:9092")));
+    Map<String, String> pod =
+        Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1", "HOSTNAME", "pm-account-stream-derive-0");
+
+    assertThat(DeriveConfig.from(reader, pod).instanceId()).contains("risk-a");
+    assertThat(DeriveConfig.from(new ConfigReader(Settings.ofFlags(Map.of())), pod).instanceId())
+        .contains("pm-account-stream-derive-0");
   }
 }

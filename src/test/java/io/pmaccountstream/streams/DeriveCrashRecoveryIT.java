@@ -130,6 +130,51 @@ class DeriveCrashRecoveryIT {
         .isGreaterThan(events(afterAll));
   }
 
+  /**
+   * Static membership (KIP-345): the restarted instance rejoins with the dead one's {@code
+   * group.instance.id} and gets its tasks back at once, instead of the group waiting out the
+   * session timeout (30 s, the default, kept here on purpose) of a member that will never answer.
+   */
+  @Test
+  void aKilledStaticMemberRestartedAtOnceDerivesAgainWithinSeconds() throws Exception {
+    long start = DeriveItSupport.recentSecond();
+    List<AccountSnapshot> first = DeriveItSupport.path(ACCOUNTS, 40, 15, start);
+    List<AccountSnapshot> second = DeriveItSupport.path(ACCOUNTS, 40, 16, start + 1000);
+    List<AccountSnapshot> all = new ArrayList<>(first);
+    all.addAll(second);
+    Outputs afterFirst = DeriveItSupport.expected(first, DerivationConfig.defaults());
+    Outputs afterAll = DeriveItSupport.expected(all, DerivationConfig.defaults());
+    Map<String, String> staticMember =
+        Map.of(
+            DeriveConfig.INSTANCE_ID.name(), "pm-account-stream-derive-0",
+            DeriveConfig.SESSION_TIMEOUT.name(), "30s");
+
+    DeriveItSupport.produce(kafka.bootstrapServers(), topics.snapshots(), serdes.snapshot(), first);
+    Process run1 = startChild("static1", staticMember);
+    awaitCommitted(afterFirst);
+    kill(run1);
+    DeriveItSupport.produce(
+        kafka.bootstrapServers(), topics.snapshots(), serdes.snapshot(), second);
+
+    long restarted = System.nanoTime();
+    startChild("static2", staticMember);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> events(true) > events(afterFirst));
+    Duration resumed = Duration.ofNanos(System.nanoTime() - restarted);
+    System.out.printf(
+        "derive after kill -9: first new derived event %d ms after the restart (JVM start"
+            + " included, static membership, session timeout 30s)%n",
+        resumed.toMillis());
+
+    assertThat(resumed)
+        .as("restart to the first new derived event (read_committed)")
+        .isLessThan(Duration.ofSeconds(20));
+    awaitCommitted(afterAll);
+    assertExactly(afterAll);
+  }
+
   @Test
   void sigtermClosesTheAppCleanlyWithinTheTimeout() throws Exception {
     List<AccountSnapshot> input =
@@ -240,12 +285,21 @@ class DeriveCrashRecoveryIT {
 
   /** {@code pm-account-stream derive} in a JVM of its own, so it can be killed for real. */
   private Process startChild(String name, String commitInterval) throws IOException {
+    return startChild(
+        name,
+        Map.of(
+            DeriveConfig.COMMIT_INTERVAL.name(),
+            commitInterval,
+            // a transaction must outlive the commit interval (Kafka Streams refuses a shorter one)
+            "kafka.producer.transaction.timeout.ms",
+            "120000"));
+  }
+
+  private Process startChild(String name, Map<String, String> extra) throws IOException {
     Map<String, String> flags =
         DeriveItSupport.flags(
             kafka.bootstrapServers(), registry.url(), topics, applicationId, work.resolve("state"));
-    flags.put(DeriveConfig.COMMIT_INTERVAL.name(), commitInterval);
-    // a transaction must outlive the commit interval (Kafka Streams refuses a shorter timeout)
-    flags.put("kafka.producer.transaction.timeout.ms", "120000");
+    flags.putAll(extra);
     // the ops endpoint on any free port: the default 8080 may be taken on a shared machine
     flags.put("ops.http.port", "0");
     Properties properties = new Properties();
