@@ -145,9 +145,10 @@ public final class BinanceClientConfig {
   public static final ConfigField<Duration> RATE_LIMIT_MAX_PAUSE =
       ConfigField.duration(
               "binance.rate.limit.max.pause",
-              "Cap of the pause a 429's Retry-After imposes on every request (a 418 ban is"
-                  + " capped at Binance's documented 3 days instead)")
-          .withDefault("5m")
+              "Cap of the pause a 429's Retry-After imposes on every request: Binance's request"
+                  + " weight is counted per minute, so a longer one is a broken header (a 418 ban"
+                  + " is capped at Binance's documented 3 days instead)")
+          .withDefault("1m")
           .validate(
               d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0,
               "between 1s and 1h");

@@ -38,7 +38,7 @@ public final class WeightBudget {
   static final Duration MIN_BAN = Duration.ofMinutes(2);
 
   static final Duration MAX_BAN = Duration.ofDays(3);
-  static final Duration DEFAULT_MAX_PAUSE = Duration.ofMinutes(5);
+  static final Duration DEFAULT_MAX_PAUSE = Duration.ofMinutes(1);
   private static final double MIN_SLOWDOWN = 0.125;
 
   private final int limitPerMinute;

@@ -3,6 +3,8 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.serde.CauseChain;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -361,8 +363,20 @@ public final class SnapshotPublisher implements AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       failed(entry, e);
-      return !(e instanceof RetriableException);
+      return !isRetriable(e);
     }
+  }
+
+  /**
+   * Whether trying again later can help: Kafka's retriable errors, and a serializer that could not
+   * reach the schema registry or got a 5xx from it (the producer itself never retries those). A
+   * registry outage must hold snapshots back in order, not dead-letter the history.
+   */
+  static boolean isRetriable(Exception error) {
+    return error instanceof RetriableException
+        || CauseChain.find(error, SchemaRegistryException.class)
+            .map(SchemaRegistryException::isRetriable)
+            .orElse(false);
   }
 
   private void done(Entry entry) {
@@ -381,7 +395,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   }
 
   private void failed(Entry entry, Exception error) {
-    if (error instanceof RetriableException) {
+    if (isRetriable(error)) {
       retryLater(entry, error);
     } else {
       deadLetter(entry, error);

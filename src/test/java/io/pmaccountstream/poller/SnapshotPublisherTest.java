@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
+import io.pmaccountstream.serde.SchemaRegistryException;
 import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -143,6 +144,48 @@ class SnapshotPublisherTest {
                 .count())
         .isEqualTo(1.0);
     await().until(() -> publisher.unsent() == 0);
+  }
+
+  @Test
+  void aRegistryOutageHoldsSnapshotsBackInOrderInsteadOfDeadLetteringThem() {
+    AtomicInteger outageLeft = new AtomicInteger(3);
+    Serializer<AccountSnapshot> registryDown =
+        (topic, value) -> {
+          if (outageLeft.getAndDecrement() > 0) {
+            throw new SerializationException(
+                "cannot register the schema",
+                SchemaRegistryException.unreachable(
+                    "register the schema",
+                    "http://127.0.0.1:1",
+                    new java.io.IOException("refused")));
+          }
+          return new byte[0];
+        };
+    MockProducer<String, AccountSnapshot> outageProducer =
+        new MockProducer<>(true, null, new StringSerializer(), registryDown);
+    SnapshotPublisher outagePublisher = publisher(outageProducer, Duration.ofMillis(10), 1 << 24);
+
+    outagePublisher.offer(snapshot("alice", 1, "1.5"));
+    outagePublisher.offer(snapshot("alice", 2, "1.4"));
+
+    await().until(() -> outageProducer.history().size() == 2);
+    assertThat(outageProducer.history())
+        .extracting(r -> r.value().getSequence())
+        .containsExactly(1L, 2L);
+    assertThat(deadLetters).isEmpty();
+  }
+
+  @Test
+  void registryOutagesAreRetriableAndASerializerRefusalIsNot() {
+    assertThat(
+            SnapshotPublisher.isRetriable(
+                new SerializationException(
+                    "refused",
+                    SchemaRegistryException.unreachable(
+                        "register", "http://127.0.0.1:1", new java.io.IOException("x")))))
+        .isTrue();
+    assertThat(SnapshotPublisher.isRetriable(new SerializationException("decimal(38, 8)")))
+        .isFalse();
   }
 
   @Test

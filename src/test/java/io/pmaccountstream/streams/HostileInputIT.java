@@ -81,7 +81,7 @@ class HostileInputIT {
   private static final int ACCOUNTS = 6;
   private static final double HOSTILE_RATE = 0.3;
   private static final Duration DRIP = Duration.ofSeconds(25);
-  private static final Duration CORPUS_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration CORPUS_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
   private static final int GOOD_AFTER_HOSTILE = 4;
   private static final List<String> CHILD_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");
@@ -327,6 +327,12 @@ class HostileInputIT {
     props.forEach((k, v) -> settings.put((String) k, (String) v));
     settings.put("binance.time.url", simulator.baseUrl() + "/fapi/v1/time");
     settings.put("binance.weight.limit.per.minute", "1000000");
+    // The pauses the corpus provokes, shortened so that one run covers it (the mechanisms, not
+    // their lengths, are under test here; the defaults are unit-tested): a 429 pauses every
+    // account, a fatal-looking answer pauses its own.
+    settings.put("binance.rate.limit.max.pause", "5s");
+    settings.put("poll.fatal.backoff.initial", "5s");
+    settings.put("poll.fatal.backoff.max", "20s");
     settings.put("bootstrap.servers", kafka.bootstrapServers());
     settings.put("schema.registry.url", registry.url());
     settings.put(Topics.SNAPSHOTS.name(), topics.snapshots());
