@@ -58,6 +58,7 @@ class PollerScaleOutIT {
   private final Map<String, Process> byName = new HashMap<>();
   private final List<ConsumerRecord<String, AccountSnapshot>> seen = new CopyOnWriteArrayList<>();
   private BinancePmSimulator simulator;
+  private Path logs;
   private String snapshots;
   private String group;
   private Thread reader;
@@ -94,7 +95,9 @@ class PollerScaleOutIT {
   }
 
   @Test
-  void instancesShareTheAccountsTakeOverAKilledOnesAndHandAccountsToAJoiningOne() throws Exception {
+  void
+      instancesShareTheAccountsTakeOverAKilledOnesHandAccountsToAJoiningOneAndToTheOthersOnSigterm()
+          throws Exception {
     startReading();
     // The first instance registers the value schema before the others start: three first sends
     // registering at once make the test registry (Apicurio on H2) answer 500 on a table lock,
@@ -122,6 +125,24 @@ class PollerScaleOutIT {
     startChild("poller-4");
     Map<String, String> after = awaitSteadyOwners(Set.of("poller-2", "poller-3", "poller-4"));
     assertThat(accountsOf(after, "poller-4")).isNotEmpty();
+
+    // SIGTERM: the instance leaves the group (static member or not) after flushing, so its
+    // accounts move at once, well before its session would have expired
+    Set<String> ofStopped = accountsOf(after, "poller-2");
+    Instant stoppedAt = Instant.now();
+    long stoppedNanos = System.nanoTime();
+    byName.get("poller-2").destroy();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> polledByOthersSince(ofStopped, stoppedAt, "poller-2"));
+    assertThat(Duration.ofNanos(System.nanoTime() - stoppedNanos))
+        .as("take-over after SIGTERM")
+        .isLessThan(Duration.ofSeconds(6));
+    assertThat(byName.get("poller-2").waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(logs.resolve("poller-2.log")))
+        .as("poller-2's log")
+        .contains("poller stopped; 0 snapshot(s) unsent");
 
     // let the new owners publish some more, then check the whole history
     Thread.sleep(3 * INTERVAL.toMillis());
@@ -308,7 +329,7 @@ class PollerScaleOutIT {
       properties.store(out, "poller scale-out IT " + name);
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path logs = Path.of("target", "it-logs", group);
+    logs = Path.of("target", "it-logs", group);
     Files.createDirectories(logs);
     Process child =
         new ProcessBuilder(
