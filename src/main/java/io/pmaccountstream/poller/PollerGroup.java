@@ -57,6 +57,8 @@ public final class PollerGroup implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean started;
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile int partitionCount;
 
   public PollerGroup(
@@ -231,6 +233,9 @@ public final class PollerGroup implements AutoCloseable {
 
   /** Leaves the group (its accounts revoked and flushed first) and waits for the thread. */
   public void close(Duration timeout) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     running = false;
     if (!started) {
       consumer.close(Duration.ZERO);
