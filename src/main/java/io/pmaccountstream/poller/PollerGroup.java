@@ -132,11 +132,25 @@ public final class PollerGroup implements AutoCloseable {
         } catch (KafkaException e) {
           meters.counter("pmas.loop.errors", "loop", heartbeat.name()).increment();
           log.warn("group poll failed, retrying: {}", e.toString());
+        } catch (RuntimeException e) {
+          // a bug (here or in a callback): counted and logged, the loop goes on after a pause
+          meters.counter("pmas.loop.errors", "loop", heartbeat.name()).increment();
+          log.error("group poll threw; retrying", e);
+          pause();
         }
       }
       heartbeat.stopped();
     } finally {
       leave();
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
     }
   }
 
