@@ -208,7 +208,15 @@ public final class PollerApp implements AutoCloseable {
   private final class GroupOwnership implements PollerGroup.Ownership {
     @Override
     public void take(Set<String> accounts) {
-      Map<String, AccountSnapshot> last = restore(accounts);
+      Map<String, AccountSnapshot> last;
+      try {
+        last = restore(accounts);
+      } catch (RuntimeException e) {
+        // Polled without history rather than not at all.
+        meters.counter("pmas.poller.group.restore.failures").increment();
+        log.error("reading the last snapshots back threw; the accounts start without history", e);
+        last = Map.of();
+      }
       for (String id : accounts) {
         Optional<AccountSnapshot> snapshot = Optional.ofNullable(last.get(id));
         poller.takeOver(id, snapshot);

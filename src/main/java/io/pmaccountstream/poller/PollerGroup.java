@@ -202,7 +202,13 @@ public final class PollerGroup implements AutoCloseable {
         return;
       }
       log.info("taking over {} account(s) of {} partition(s)", taken.size(), partitions.size());
-      ownership.take(taken);
+      try {
+        ownership.take(taken);
+      } catch (RuntimeException e) {
+        // Still counted as ours: unpolled, they turn stale in /health/ready instead of vanishing.
+        meters.counter("pmas.loop.errors", "loop", heartbeat.name()).increment();
+        log.error("taking over {} account(s) failed; they will show as stale", taken.size(), e);
+      }
       owned.addAll(taken);
     }
 

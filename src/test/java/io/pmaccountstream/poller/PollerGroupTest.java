@@ -30,6 +30,7 @@ class PollerGroupTest {
   private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private PollerGroup group;
+  private volatile boolean failTake;
 
   @AfterEach
   void close() {
@@ -59,6 +60,9 @@ class PollerGroupTest {
               @Override
               public void take(Set<String> accounts) {
                 events.add("take " + new TreeSet<>(accounts));
+                if (failTake) {
+                  throw new IllegalStateException("a take-over that fails");
+                }
                 owned.addAll(accounts);
               }
 
@@ -107,6 +111,18 @@ class PollerGroupTest {
             "take " + accountsOf(0, 1), "give " + accountsOf(0), "take " + accountsOf(2));
     assertThat(meters.get("pmas.poller.group.accounts").gauge().value())
         .isEqualTo(accountsOf(1, 2).size());
+    assertThat(group.stalled()).isEmpty();
+  }
+
+  @Test
+  void accountsWhoseTakeOverFailedStillCountAsOwnedSoThatTheyShowAsStale() {
+    failTake = true;
+    start();
+
+    rebalance(0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> group.owned().equals(accountsOf(0)));
+
+    assertThat(meters.counter("pmas.loop.errors", "loop", "poller-group").count()).isEqualTo(1);
     assertThat(group.stalled()).isEmpty();
   }
 
