@@ -94,6 +94,12 @@ public final class AccountPoller {
     volatile long unchangedSequence = -1;
 
     volatile Instant unchangedAt;
+
+    /** Whether this instance polls the account (always, unless instances share the accounts). */
+    volatile boolean owned = true;
+
+    /** Since when this instance polls the account: the age of a never-published account. */
+    volatile Instant ownedSince;
   }
 
   public AccountPoller(
@@ -116,14 +122,17 @@ public final class AccountPoller {
   public void watch(Collection<String> accountIds) {
     for (String id : accountIds) {
       Track track = track(id);
-      Gauge.builder("pmas.account.snapshot.age", this, p -> p.status(id).age().toMillis() / 1000.0)
+      Gauge.builder(
+              "pmas.account.snapshot.age",
+              this,
+              p -> p.owns(id) ? p.status(id).age().toMillis() / 1000.0 : Double.NaN)
           .description(
               "Age of the account's newest state in Kafka (published, or confirmed unchanged by a"
                   + " later poll)")
           .baseUnit("seconds")
           .tag("account", id)
           .register(meters);
-      Gauge.builder("pmas.account.stale", this, p -> p.isStale(id) ? 1 : 0)
+      Gauge.builder("pmas.account.stale", this, p -> p.owns(id) && p.isStale(id) ? 1 : 0)
           .description("1 when the account's newest state is older than poll.stale.after.intervals")
           .tag("account", id)
           .register(meters);
@@ -140,12 +149,53 @@ public final class AccountPoller {
     }
   }
 
+  /**
+   * This instance takes the account over: change detection, heartbeat timing and sequence continue
+   * from its last published snapshot (read back from the topic), or start afresh when it has none.
+   * Its state, reason and pause start over.
+   */
+  public void takeOver(String id, Optional<AccountSnapshot> last) {
+    Track track = track(id);
+    synchronized (track) {
+      track.lastEmitted = last.orElse(null);
+      track.lastEmittedAt = last.map(AccountSnapshot::getObservedAt).orElse(null);
+      track.sequence = last.map(AccountSnapshot::getSequence).orElse(0L);
+      track.state = State.POLLING;
+      track.reason = "";
+      track.badPayloadsInRow = 0;
+      track.pause = null;
+      track.pausedUntil = null;
+      track.unchangedSequence = -1;
+      track.unchangedAt = null;
+      track.ownedSince = clock.instant();
+      track.owned = true;
+    }
+  }
+
+  /** This instance no longer polls the account (another instance of the group does). */
+  public void release(String id) {
+    track(id).owned = false;
+  }
+
+  /** Marks every account as not polled here until {@link #takeOver} (instances share them). */
+  public void releaseAll(Collection<String> accountIds) {
+    accountIds.forEach(this::release);
+  }
+
+  /** Whether this instance polls the account. */
+  public boolean owns(String id) {
+    return track(id).owned;
+  }
+
   /** One poll of one account; never throws. */
   public void poll(AccountCredentials account) {
     String id = account.accountId();
     MDC.put("accountId", id);
     try {
       Track track = track(id);
+      if (!track.owned) {
+        return; // another instance of the group polls it now
+      }
       Instant pausedUntil = track.pausedUntil;
       if (track.state == State.PAUSED_FATAL && clock.instant().isBefore(pausedUntil)) {
         meters.counter("pmas.polls", "outcome", "paused", "account", id).increment();
@@ -312,7 +362,7 @@ public final class AccountPoller {
         track.reason,
         track.badPayloadsInRow,
         fresh,
-        Duration.between(fresh.orElse(startedAt), now),
+        Duration.between(fresh.filter(t -> t.isAfter(since(track))).orElse(since(track)), now),
         track.state == State.PAUSED_FATAL
             ? Optional.ofNullable(track.pausedUntil)
             : Optional.empty());
@@ -335,6 +385,11 @@ public final class AccountPoller {
       at = unchangedAt;
     }
     return Optional.of(at);
+  }
+
+  private Instant since(Track track) {
+    Instant owned = track.ownedSince;
+    return owned != null && owned.isAfter(startedAt) ? owned : startedAt;
   }
 
   /** How old an account's newest state may get before it counts as stale. */

@@ -4,14 +4,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +53,7 @@ public final class PollScheduler implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTick = new ConcurrentHashMap<>();
+  private final Map<String, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
   private final LoopHeartbeat tickerBeat = new LoopHeartbeat("poll-ticker", TICKER_MAX_SILENCE);
   private final Timer lag;
   private final MeterRegistry meters;
@@ -102,25 +107,75 @@ public final class PollScheduler implements AutoCloseable {
    * Starts polling the accounts, each once per interval, calling {@code poll} with the account id.
    */
   public void start(List<String> accountIds, Consumer<String> poll) {
-    int n = accountIds.size();
+    add(accountIds, poll);
+  }
+
+  /**
+   * Adds accounts to the schedule (an account already scheduled keeps its schedule); their first
+   * ticks are spread over one interval.
+   */
+  public synchronized void add(Collection<String> accountIds, Consumer<String> poll) {
+    List<String> added = accountIds.stream().filter(a -> !schedules.containsKey(a)).toList();
+    int n = added.size();
     long intervalNanos = interval.toNanos();
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      String account = accountIds.get(i);
+      String account = added.get(i);
       long phase = intervalNanos * i / n;
       AtomicInteger tick = new AtomicInteger();
       // Delays count from `start`, not from this registration: a long account list must not shift
       // every plan.
       long initialDelay = Math.max(0, start + phase - System.nanoTime());
       lastTick.put(account, start + phase);
-      ticker.scheduleAtFixedRate(
-          guarded(
-              "poll-ticker",
-              () -> onTick(account, start + phase + tick.getAndIncrement() * intervalNanos, poll)),
-          initialDelay,
-          intervalNanos,
-          TimeUnit.NANOSECONDS);
+      schedules.put(
+          account,
+          ticker.scheduleAtFixedRate(
+              guarded(
+                  "poll-ticker",
+                  () ->
+                      onTick(
+                          account, start + phase + tick.getAndIncrement() * intervalNanos, poll)),
+              initialDelay,
+              intervalNanos,
+              TimeUnit.NANOSECONDS));
     }
+  }
+
+  /**
+   * Takes accounts off the schedule and waits up to the timeout for their polls in flight to end.
+   * Returns the accounts whose poll still runs at the timeout.
+   */
+  public Set<String> remove(Collection<String> accountIds, Duration timeout) {
+    synchronized (this) {
+      for (String account : accountIds) {
+        ScheduledFuture<?> schedule = schedules.remove(account);
+        if (schedule != null) {
+          schedule.cancel(false);
+        }
+        lastTick.remove(account);
+      }
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> running = new TreeSet<>();
+    for (String account : accountIds) {
+      while (inProgress.containsKey(account) && System.nanoTime() - deadline < 0) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (inProgress.containsKey(account)) {
+        running.add(account);
+      }
+    }
+    return running;
+  }
+
+  /** Accounts on the schedule now. */
+  public synchronized Set<String> scheduled() {
+    return new TreeSet<>(schedules.keySet());
   }
 
   private void onTick(String account, long plannedNanos, Consumer<String> poll) {
@@ -139,6 +194,12 @@ public final class PollScheduler implements AutoCloseable {
   private void dispatch(String account, long plannedNanos, Consumer<String> poll) {
     if (inProgress.putIfAbsent(account, System.nanoTime()) != null) {
       meters.counter("pmas.poll.skipped", "account", account).increment();
+      return;
+    }
+    if (!schedules.containsKey(account)) {
+      // taken off the schedule after this tick was planned (checked after claiming the account,
+      // so that remove() either sees this poll in progress or this check sees the removal)
+      inProgress.remove(account);
       return;
     }
     try {

@@ -16,8 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,8 @@ public final class PollerApp implements AutoCloseable {
       List<AccountCredentials> accounts,
       KafkaConnection kafka,
       Topics topics,
-      PollerConfig poller) {
+      PollerConfig poller,
+      PollerGroupConfig group) {
 
     /**
      * Reads and validates every component's settings together; every problem is reported at once.
@@ -42,9 +46,10 @@ public final class PollerApp implements AutoCloseable {
       KafkaConnection kafka = KafkaConnection.from(reader);
       Topics topics = Topics.from(reader);
       PollerConfig poller = PollerConfig.from(reader);
+      PollerGroupConfig group = PollerGroupConfig.from(reader);
       // Last: it throws with every problem recorded so far when its own fields are invalid.
       BinanceClientConfig binance = BinanceClientConfig.from(reader);
-      Settings settings = new Settings(binance, accounts, kafka, topics, poller);
+      Settings settings = new Settings(binance, accounts, kafka, topics, poller, group);
       reader.throwIfProblems();
       return settings;
     }
@@ -56,6 +61,7 @@ public final class PollerApp implements AutoCloseable {
       fields.addAll(KafkaConnection.fields());
       fields.addAll(Topics.fields());
       fields.addAll(PollerConfig.fields());
+      fields.addAll(PollerGroupConfig.fields());
       return fields;
     }
   }
@@ -68,6 +74,8 @@ public final class PollerApp implements AutoCloseable {
   private final AccountPoller poller;
   private final Map<String, AccountCredentials> accountsById = new HashMap<>();
   private final List<Producer<?, ?>> producers;
+  private final MeterRegistry meters;
+  private volatile PollerGroup group;
 
   PollerApp(
       Settings settings,
@@ -79,6 +87,7 @@ public final class PollerApp implements AutoCloseable {
     this.settings = settings;
     this.client = client;
     this.producers = List.of(snapshotProducer, deadLetterProducer);
+    this.meters = meters;
     PollerConfig config = settings.poller();
     this.deadLetters =
         new DeadLetterPublisher(
@@ -106,6 +115,10 @@ public final class PollerApp implements AutoCloseable {
         new AccountPoller(client::fetchAccount, snapshots, deadLetters, config, meters, clock);
     settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
     poller.watch(accountsById.keySet());
+    if (settings.group().enabled()) {
+      // Nothing is polled here until the group assigns it.
+      poller.releaseAll(accountsById.keySet());
+    }
   }
 
   /** Builds the app with real Kafka producers and the Binance client. */
@@ -140,13 +153,126 @@ public final class PollerApp implements AutoCloseable {
 
   public void start() {
     List<String> ids = settings.accounts().stream().map(AccountCredentials::accountId).toList();
+    PollerGroupConfig groupConfig = settings.group();
+    if (groupConfig.enabled()) {
+      log.info(
+          "sharing {} account(s) in poller group {} (partitions of {}), polling each every {}"
+              + " (emission {}), publishing to {}",
+          ids.size(),
+          groupConfig.groupId().get(),
+          groupConfig.assignmentTopic(),
+          settings.poller().interval(),
+          settings.poller().emission(),
+          settings.topics().snapshots());
+      startGroup(ids);
+      return;
+    }
     log.info(
         "polling {} account(s) every {} (emission {}), publishing to {}",
         ids.size(),
         settings.poller().interval(),
         settings.poller().emission(),
         settings.topics().snapshots());
-    scheduler.start(ids, id -> poller.poll(accountsById.get(id)));
+    scheduler.start(ids, this::pollAccount);
+  }
+
+  private void pollAccount(String id) {
+    poller.poll(accountsById.get(id));
+  }
+
+  private void startGroup(List<String> ids) {
+    PollerGroupConfig config = settings.group();
+    AssignmentTopic.ensure(
+        settings.kafka().clientProperties(),
+        config.assignmentTopic(),
+        config.assignmentPartitions());
+    Map<String, Object> props = new HashMap<>(settings.kafka().clientProperties());
+    props.putAll(PollerGroup.consumerSettings(config, settings.poller().instanceId()));
+    props.put("client.id", "pm-account-stream-poller-group");
+    Duration maxSilence =
+        config.restoreTimeout().plus(config.revokeTimeout().multipliedBy(2)).plusSeconds(30);
+    PollerGroup membership =
+        new PollerGroup(
+            new KafkaConsumer<>(props),
+            config.assignmentTopic(),
+            ids,
+            new GroupOwnership(),
+            maxSilence,
+            config.revokeTimeout().multipliedBy(2),
+            meters);
+    this.group = membership;
+    membership.start();
+  }
+
+  /** Takes accounts over from the topic, gives them up flushed: the group's callbacks. */
+  private final class GroupOwnership implements PollerGroup.Ownership {
+    @Override
+    public void take(Set<String> accounts) {
+      Map<String, AccountSnapshot> last;
+      try {
+        last = restore(accounts);
+      } catch (RuntimeException e) {
+        // Polled without history rather than not at all.
+        meters.counter("pmas.poller.group.restore.failures").increment();
+        log.error("reading the last snapshots back threw; the accounts start without history", e);
+        last = Map.of();
+      }
+      for (String id : accounts) {
+        Optional<AccountSnapshot> snapshot = Optional.ofNullable(last.get(id));
+        poller.takeOver(id, snapshot);
+        log.debug(
+            "account {} taken over at sequence {}",
+            id,
+            snapshot.map(AccountSnapshot::getSequence).orElse(0L));
+      }
+      scheduler.add(accounts, PollerApp.this::pollAccount);
+    }
+
+    @Override
+    public void give(Set<String> accounts) {
+      Duration timeout = settings.group().revokeTimeout();
+      Set<String> running = scheduler.remove(accounts, timeout);
+      accounts.forEach(poller::release);
+      int unsent = snapshots.flush(accounts, timeout);
+      if (!running.isEmpty() || unsent > 0) {
+        log.warn(
+            "gave up {} account(s) with {} poll(s) still running and {} snapshot(s) unsent after"
+                + " {} (they are still sent, possibly after the new owner's)",
+            accounts.size(),
+            running.size(),
+            unsent,
+            timeout);
+      }
+    }
+  }
+
+  /**
+   * The accounts' last snapshots from the topic, retried until the restore timeout; past it they
+   * start without history (logged and counted).
+   */
+  private Map<String, AccountSnapshot> restore(Set<String> accounts) {
+    Duration timeout = settings.group().restoreTimeout();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    KafkaException last = null;
+    try (LastSnapshots reader =
+        LastSnapshots.open(settings.kafka(), settings.topics().snapshots())) {
+      while (System.nanoTime() - deadline < 0) {
+        try {
+          return reader.read(accounts, Duration.ofNanos(deadline - System.nanoTime()));
+        } catch (KafkaException e) {
+          last = e;
+          log.warn("reading the last snapshots back failed, retrying: {}", e.toString());
+        }
+      }
+    }
+    meters.counter("pmas.poller.group.restore.failures").increment();
+    log.error(
+        "could not read the last snapshots of {} account(s) within {} ({}): they start without"
+            + " history (sequence 1, first poll published)",
+        accounts.size(),
+        timeout,
+        last == null ? "timeout" : last.toString());
+    return Map.of();
   }
 
   public Settings settings() {
@@ -160,6 +286,11 @@ public final class PollerApp implements AutoCloseable {
   /** The Kafka producers, for client metrics. */
   public List<Producer<?, ?>> producers() {
     return producers;
+  }
+
+  /** Accounts this instance polls: all configured ones, or its share of the group. */
+  public List<String> ownedAccountIds() {
+    return accountIds().stream().filter(poller::owns).toList();
   }
 
   /** Accounts configured. */
@@ -191,7 +322,7 @@ public final class PollerApp implements AutoCloseable {
     Map<String, Object> details = new LinkedHashMap<>();
     List<String> stale = new ArrayList<>();
     Duration limit = poller.staleAfter();
-    for (String id : accountIds()) {
+    for (String id : ownedAccountIds()) {
       AccountPoller.AccountStatus status = poller.status(id);
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("state", status.state().name());
@@ -208,7 +339,8 @@ public final class PollerApp implements AutoCloseable {
     }
     HealthCheck.Result result =
         stale.isEmpty()
-            ? HealthCheck.Result.up(accountIds().size() + " account(s) fresh (limit " + limit + ")")
+            ? HealthCheck.Result.up(
+                ownedAccountIds().size() + " account(s) fresh (limit " + limit + ")")
             : HealthCheck.Result.down(
                 stale.size()
                     + " account(s) stale beyond "
@@ -243,6 +375,10 @@ public final class PollerApp implements AutoCloseable {
     snapshots.heartbeat().stalled().ifPresent(stalled::add);
     deadLetters.heartbeat().stalled().ifPresent(stalled::add);
     scheduler.stalled().ifPresent(stalled::add);
+    PollerGroup membership = group;
+    if (membership != null) {
+      membership.stalled().ifPresent(stalled::add);
+    }
     return stalled.isEmpty()
         ? HealthCheck.Result.up("snapshot-sender, dlq-sender and poll-ticker turn")
         : HealthCheck.Result.down(String.join("; ", stalled));
@@ -260,6 +396,12 @@ public final class PollerApp implements AutoCloseable {
    */
   public int shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    PollerGroup membership = group;
+    if (membership != null) {
+      // Leaving revokes this instance's accounts (polls awaited, sends flushed) and hands them to
+      // the others at once.
+      membership.close(remaining(deadline).dividedBy(2));
+    }
     // Half the time at most for polls in flight: what they and earlier polls produced still has
     // to reach Kafka.
     scheduler.close(remaining(deadline).dividedBy(2));

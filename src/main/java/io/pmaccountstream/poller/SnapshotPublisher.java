@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +240,40 @@ public final class SnapshotPublisher implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Waits up to the timeout until every snapshot of these accounts offered so far is acknowledged
+   * (or given up as unpublishable). Returns how many of theirs are still unsent at the timeout.
+   */
+  public int flush(Collection<String> accounts, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      int unsent = unsent(accounts);
+      while (unsent > 0 && deadline - System.nanoTime() > 0) {
+        changed.awaitNanos(
+            Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+        unsent = unsent(accounts);
+      }
+      return unsent;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unsent(accounts);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int unsent(Collection<String> accounts) {
+    int n = 0;
+    for (String account : accounts) {
+      Lane lane = lanes.get(account);
+      if (lane != null) {
+        n += lane.waiting.size() + (lane.inFlight != null ? 1 : 0);
+      }
+    }
+    return n;
   }
 
   /** The sender thread's pulse, for liveness. */

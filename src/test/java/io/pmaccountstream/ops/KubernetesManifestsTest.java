@@ -41,6 +41,7 @@ import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.poller.PollerGroupConfig;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -774,11 +775,31 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void pollerIsOneReplicaReplacedByRecreate() {
+  void pollerReplicasShareTheAccountsInOneGroupAndRollWithoutLosingCapacity() {
     Deployment poller = named(Deployment.class, "pm-account-stream-poller");
+    Workload workload = workload("pm-account-stream-poller");
+    PollerGroupConfig group = PollerGroupConfig.from(configOf(workload));
+    GenericKubernetesResource assignment = topic(group.assignmentTopic());
 
-    assertThat(poller.getSpec().getReplicas()).isEqualTo(1);
-    assertThat(poller.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(poller.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(group.groupId()).as("poller.group.id").isPresent();
+    assertThat(spec(assignment).path("partitions").asInt())
+        .as("replicas that can take a share")
+        .isGreaterThanOrEqualTo(16)
+        .isGreaterThanOrEqualTo(poller.getSpec().getReplicas());
+    assertThat(poller.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(poller.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+  }
+
+  @Test
+  void deriveRunsTwoInstancesWithAStandbyOfEachStore() {
+    StatefulSet derive = named(StatefulSet.class, "pm-account-stream-derive");
+    Workload workload = workload("pm-account-stream-derive");
+
+    assertThat(derive.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(configOf(workload).settings().get("kafka.num.standby.replicas"))
+        .hasValueSatisfying(n -> assertThat(Integer.parseInt(n)).isPositive());
   }
 
   @Test
@@ -933,7 +954,8 @@ class KubernetesManifestsTest {
             defaults.lowUniMmr(),
             defaults.latest(),
             defaults.deadLetter(),
-            defaults.deriveDeadLetter());
+            defaults.deriveDeadLetter(),
+            PollerGroupConfig.ASSIGNMENT_TOPIC.defaultValue().orElseThrow());
 
     assertThat(of(GenericKubernetesResource.class))
         .allSatisfy(

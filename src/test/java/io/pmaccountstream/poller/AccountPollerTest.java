@@ -127,6 +127,58 @@ class AccountPollerTest {
   }
 
   @Test
+  void anAccountTakenOverContinuesFromItsLastSnapshotOnTheTopic() {
+    AccountPoller before = poller(EmissionPolicy.CHANGES);
+    responses.add(success("1.60", "NORMAL", T0));
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(10)));
+    pollAndSettle(before);
+    pollAndSettle(before);
+    AccountSnapshot last = sent(2).get(1);
+
+    AccountPoller after = poller(EmissionPolicy.CHANGES);
+    after.takeOver("alice", Optional.of(last));
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(20)));
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(69)));
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(70)));
+    for (int i = 0; i < 3; i++) {
+      pollAndSettle(after);
+    }
+
+    // unchanged state: nothing until the heartbeat, due 60 s after the restored snapshot
+    List<AccountSnapshot> sent = sent(3);
+    assertThat(sent).hasSize(3);
+    assertThat(sent.get(2).getSequence()).isEqualTo(3L);
+    assertThat(sent.get(2).getObservedAt()).isEqualTo(T0.plusSeconds(70));
+  }
+
+  @Test
+  void anAccountTakenOverWithoutHistoryStartsAtSequenceOne() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    poller.release("alice");
+    poller.takeOver("alice", Optional.empty());
+    responses.add(success("1.60", "NORMAL", T0));
+
+    pollAndSettle(poller);
+
+    assertThat(sent(1)).extracting(AccountSnapshot::getSequence).containsExactly(1L);
+  }
+
+  @Test
+  void anAccountReleasedToAnotherInstanceIsNotPolledAndNotReportedStale() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    poller.watch(List.of("alice"));
+    poller.release("alice");
+    clock.advance(Duration.ofMinutes(10));
+
+    poller.poll(ALICE);
+
+    assertThat(fetches.get()).isZero();
+    assertThat(poller.owns("alice")).isFalse();
+    assertThat(meters.get("pmas.account.stale").tag("account", "alice").gauge().value())
+        .isEqualTo(0.0);
+  }
+
+  @Test
   void everyPollPublishesEveryResponse() {
     AccountPoller poller = poller(EmissionPolicy.EVERY_POLL);
     responses.add(success("1.60", "NORMAL", T0));

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -104,6 +106,24 @@ class SnapshotPublisherTest {
         .extracting(r -> r.value().getSequence())
         .containsExactly(1L, 2L, 3L, 4L);
     assertThat(meters.find("pmas.snapshots.conflated").counter()).isNull();
+  }
+
+  @Test
+  void flushWaitsForTheAccountsOwnSnapshotsOnly() throws Exception {
+    publisher.offer(snapshot("alice", 1, "1.5"));
+    publisher.offer(snapshot("bob", 1, "1.5"));
+    publisher.offer(snapshot("alice", 2, "1.4"));
+    await().until(() -> producer.history().size() == 2);
+
+    assertThat(publisher.flush(List.of("alice"), Duration.ofMillis(100))).isEqualTo(2);
+    CompletableFuture<Integer> flushed =
+        CompletableFuture.supplyAsync(
+            () -> publisher.flush(List.of("alice"), Duration.ofSeconds(10)));
+    // acknowledge in send order: alice 1, bob 1, then alice 2 (sent after alice 1's ack)
+    completeUntil(producer, 3);
+
+    assertThat(flushed.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(publisher.flush(List.of("carol"), Duration.ofMillis(1))).isZero();
   }
 
   @Test
