@@ -34,7 +34,7 @@ class BinanceClientConfigTest {
     assertThat(config.weightMaxShare()).isEqualByComparingTo(new BigDecimal("0.8"));
     assertThat(config.retryMaxAttempts()).isEqualTo(4);
     assertThat(config.responseDeadline()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(config.rateLimitMaxPause()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.rateLimitMaxPause()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.updateTimeMaxAhead()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.clockMaxOffset()).isEqualTo(Duration.ofHours(1));
     assertThat(config.maxConnections()).isEqualTo(32);
