@@ -102,8 +102,10 @@ public final class ConsumeCommand implements Callable<Integer> {
           if (max != null && max <= 0) {
             reader.problem("--max must be a positive number of records");
           }
-          return new Wiring(
-              KafkaConnection.from(reader), reader.read(ConsoleConsumer.IDLE_TIMEOUT));
+          Optional<KafkaConnection> connection = reader.component(KafkaConnection::from);
+          Optional<Duration> idle = reader.read(ConsoleConsumer.IDLE_TIMEOUT);
+          reader.throwIfProblems();
+          return new Wiring(connection.orElseThrow(), idle);
         });
   }
 }

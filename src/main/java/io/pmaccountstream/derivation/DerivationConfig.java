@@ -1,5 +1,6 @@
 package io.pmaccountstream.derivation;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.math.BigDecimal;
@@ -107,14 +108,16 @@ public record DerivationConfig(
 
   /**
    * Reads {@code derive.levels}, {@code derive.hysteresis} and {@code derive.max.update.time.lead};
-   * problems go to the reader (null result then).
+   * a fully valid value, or a {@link ConfigException} listing every problem the reader has found
+   * (also kept in the reader, so a caller reading it with {@link ConfigReader#component} goes on).
    */
   public static DerivationConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
     List<BigDecimal> levels = reader.get(LEVELS);
     BigDecimal hysteresis = reader.get(HYSTERESIS);
     Duration lead = reader.get(MAX_UPDATE_TIME_LEAD);
-    if (levels == null || hysteresis == null || lead == null) {
-      return null;
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
     }
     return new DerivationConfig(levels, hysteresis, lead);
   }

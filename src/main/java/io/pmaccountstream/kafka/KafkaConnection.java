@@ -1,5 +1,6 @@
 package io.pmaccountstream.kafka;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
@@ -105,6 +106,7 @@ public record KafkaConnection(
   }
 
   public static KafkaConnection from(ConfigReader reader) {
+    int known = reader.problems().size();
     Optional<String> user = reader.read(REGISTRY_BASIC_AUTH_USER);
     Optional<Secret> password =
         secret(reader, REGISTRY_BASIC_AUTH_PASSWORD, REGISTRY_BASIC_AUTH_PASSWORD_FILE);
@@ -139,15 +141,20 @@ public record KafkaConnection(
     if (user.isPresent() && bearer.isPresent()) {
       reader.problem("set either registry basic auth or a bearer token, not both");
     }
-    return new KafkaConnection(
-        reader.get(BOOTSTRAP_SERVERS),
-        registryUrl,
-        user,
-        password,
-        bearer,
-        reader.get(REGISTRY_TIMEOUT),
-        reader.settings().withPrefix(CLIENT_PREFIX),
-        truststore);
+    KafkaConnection connection =
+        new KafkaConnection(
+            reader.get(BOOTSTRAP_SERVERS),
+            registryUrl,
+            user,
+            password,
+            bearer,
+            reader.get(REGISTRY_TIMEOUT),
+            reader.settings().withPrefix(CLIENT_PREFIX),
+            truststore);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
+    return connection;
   }
 
   public static List<ConfigField<?>> fields() {

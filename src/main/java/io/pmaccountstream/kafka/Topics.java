@@ -1,5 +1,6 @@
 package io.pmaccountstream.kafka;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.util.List;
@@ -56,14 +57,25 @@ public record Topics(
         DERIVE_DEAD_LETTER.defaultValue().orElseThrow());
   }
 
+  /**
+   * Every topic name, valid; or a {@link ConfigException} listing every problem the reader has
+   * found (read it with {@link ConfigReader#component} to go on listing the other components'
+   * problems).
+   */
   public static Topics from(ConfigReader reader) {
-    return new Topics(
-        reader.get(SNAPSHOTS),
-        reader.get(STATUS_TRANSITIONS),
-        reader.get(LOW_UNIMMR),
-        reader.get(LATEST),
-        reader.get(DEAD_LETTER),
-        reader.get(DERIVE_DEAD_LETTER));
+    int known = reader.problems().size();
+    Topics topics =
+        new Topics(
+            reader.get(SNAPSHOTS),
+            reader.get(STATUS_TRANSITIONS),
+            reader.get(LOW_UNIMMR),
+            reader.get(LATEST),
+            reader.get(DEAD_LETTER),
+            reader.get(DERIVE_DEAD_LETTER));
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
+    return topics;
   }
 
   public static List<ConfigField<?>> fields() {

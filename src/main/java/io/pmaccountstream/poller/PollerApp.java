@@ -43,15 +43,19 @@ public final class PollerApp implements AutoCloseable {
      */
     public static Settings from(io.pmaccountstream.config.ConfigReader reader) {
       List<AccountCredentials> accounts = AccountCredentials.from(reader);
-      KafkaConnection kafka = KafkaConnection.from(reader);
-      Topics topics = Topics.from(reader);
+      Optional<KafkaConnection> kafka = reader.component(KafkaConnection::from);
+      Optional<Topics> topics = reader.component(Topics::from);
       PollerConfig poller = PollerConfig.from(reader);
       PollerGroupConfig group = PollerGroupConfig.from(reader);
-      // Last: it throws with every problem recorded so far when its own fields are invalid.
-      BinanceClientConfig binance = BinanceClientConfig.from(reader);
-      Settings settings = new Settings(binance, accounts, kafka, topics, poller, group);
+      Optional<BinanceClientConfig> binance = reader.component(BinanceClientConfig::from);
       reader.throwIfProblems();
-      return settings;
+      return new Settings(
+          binance.orElseThrow(),
+          accounts,
+          kafka.orElseThrow(),
+          topics.orElseThrow(),
+          poller,
+          group);
     }
 
     public static List<io.pmaccountstream.config.ConfigField<?>> fields() {

@@ -26,7 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -79,9 +78,9 @@ public final class DeriveApp implements AutoCloseable {
      *     found before)
      */
     public static Settings from(ConfigReader reader) {
-      KafkaConnection connection = KafkaConnection.from(reader);
-      TopologyConfig topology = readingOn(() -> TopologyConfig.from(reader));
-      DeriveConfig derive = readingOn(() -> DeriveConfig.from(reader));
+      KafkaConnection connection = reader.component(KafkaConnection::from).orElse(null);
+      TopologyConfig topology = reader.component(TopologyConfig::from).orElse(null);
+      DeriveConfig derive = reader.component(DeriveConfig::from).orElse(null);
       if (connection != null) {
         for (String key : TYPED_CONSUMER_KEYS.keySet()) {
           for (String prefix : List.of("", "consumer.", "main.consumer.")) {
@@ -105,14 +104,6 @@ public final class DeriveApp implements AutoCloseable {
      * A component, or null when it is invalid: its problems are in the reader, and reading the next
      * component adds that one's, so {@link ConfigReader#throwIfProblems()} lists them all.
      */
-    private static <T> T readingOn(Supplier<T> component) {
-      try {
-        return component.get();
-      } catch (ConfigException e) {
-        return null;
-      }
-    }
-
     public static List<ConfigField<?>> fields() {
       List<ConfigField<?>> fields = new ArrayList<>(KafkaConnection.fields());
       fields.addAll(TopologyConfig.fields());

@@ -8,6 +8,7 @@ import io.pmaccountstream.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the derivation topology needs to be built: the topic names and the derivation rules.
@@ -34,12 +35,12 @@ public record TopologyConfig(Topics topics, DerivationConfig derivation) {
    */
   public static TopologyConfig from(ConfigReader reader) {
     int known = reader.problems().size();
-    Topics topics = Topics.from(reader);
-    DerivationConfig derivation = DerivationConfig.from(reader);
+    Optional<Topics> topics = reader.component(Topics::from);
+    Optional<DerivationConfig> derivation = reader.component(DerivationConfig::from);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }
-    return new TopologyConfig(topics, derivation);
+    return new TopologyConfig(topics.orElseThrow(), derivation.orElseThrow());
   }
 
   public static List<ConfigField<?>> fields() {

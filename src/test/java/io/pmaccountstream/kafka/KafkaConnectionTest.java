@@ -1,7 +1,9 @@
 package io.pmaccountstream.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
@@ -34,7 +36,7 @@ class KafkaConnectionTest {
   void plainHttpToARemoteRegistryIsRefusedWithTheWayOut() {
     ConfigReader reader = reader(Map.of("schema.registry.url", "http://registry.kafka.svc:8081"));
 
-    KafkaConnection.from(reader);
+    assertThatThrownBy(() -> KafkaConnection.from(reader)).isInstanceOf(ConfigException.class);
 
     assertThat(reader.problems())
         .singleElement()
@@ -138,7 +140,7 @@ class KafkaConnectionTest {
                 "schema.registry.bearer.token.file",
                 dir.resolve("missing").toString()));
 
-    KafkaConnection.from(reader);
+    assertThatThrownBy(() -> KafkaConnection.from(reader)).isInstanceOf(ConfigException.class);
 
     assertThat(reader.problems())
         .anySatisfy(

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
@@ -99,7 +100,7 @@ class RegistryTruststoreIT {
         flags(Map.of("schema.registry.ssl.truststore.location", notPem.toString()));
     ConfigReader reader = new ConfigReader(Settings.ofFlags(flags));
 
-    KafkaConnection.from(reader);
+    assertThatThrownBy(() -> KafkaConnection.from(reader)).isInstanceOf(ConfigException.class);
 
     assertThat(reader.problems())
         .singleElement()
