@@ -481,6 +481,10 @@ public final class ChaosMain implements Callable<Integer> {
     settings.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
     settings.put("derive.application.id", "chaos-" + runId);
     settings.put("derive.state.dir", dir.resolve("derive-state").toString());
+    // A new application per run, started after the poller has published: derive every snapshot
+    // (the default, first-start, would warm its state from the first seconds without emitting,
+    // and the history check derives all of them).
+    settings.put("derive.emit.from", "all");
     for (String setting : deriveSettings) {
       int eq = setting.indexOf('=');
       settings.put(setting.substring(0, eq), setting.substring(eq + 1));
