@@ -111,7 +111,9 @@ class PollerOutageIT {
         assertThat(snapshots.stream().map(AccountSnapshot::getUniMMR).distinct().toList())
             .as("every state served, outages included, in the order served")
             .containsExactlyElementsOf(served);
-        assertThat(served).hasSizeGreaterThan(50).last().isEqualTo(last);
+        // A floor for the check to mean something (states served before, during and after two
+        // outages), not a speed figure: a loaded 2-core machine serves ~45-70 in these 17 s.
+        assertThat(served).hasSizeGreaterThan(25).last().isEqualTo(last);
         assertThat(meters.find("pmas.snapshots.conflated").counters())
             .as("below the buffer bound nothing is conflated")
             .isEmpty();
