@@ -186,14 +186,22 @@ class HostileAnswersIT {
 
   @Test
   void decimalScale_nineDecimalPlacesAreABadPayloadNotAnException() {
-    stubAccount(okAccount().withBody(ACCOUNT_JSON.replace("\"73.47428058\"", "1e-9")));
+    stubAccount(okAccount().withBody(ACCOUNT_JSON.replace("\"73.47428058\"", "\"1.123456789\"")));
     client = client(Map.of());
 
-    Failure failure = failure(client.fetchAccount(TestKeys.docAccount("alice")));
+    Failure nine = failure(client.fetchAccount(TestKeys.docAccount("alice")));
 
-    assertThat(failure.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
-    assertThat(failure.message()).startsWith("HTTP 200: actualEquity is not a decimal in plain");
-    assertThat(counter("pmas.binance.fetches", "outcome", "bad_payload")).isEqualTo(1);
+    assertThat(nine.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+    assertThat(nine.message())
+        .isEqualTo("HTTP 200: actualEquity has 9 decimal places (at most 8): \"1.123456789\"");
+
+    stubAccount(okAccount().withBody(ACCOUNT_JSON.replace("\"73.47428058\"", "1e-9")));
+    Failure number = failure(client.fetchAccount(TestKeys.docAccount("alice")));
+
+    assertThat(number.kind()).isEqualTo(FailureKind.BAD_PAYLOAD);
+    assertThat(number.message())
+        .isEqualTo("HTTP 200: actualEquity is not a decimal string but the number \"1e-9\"");
+    assertThat(counter("pmas.binance.fetches", "outcome", "bad_payload")).isEqualTo(2);
   }
 
   @Test
