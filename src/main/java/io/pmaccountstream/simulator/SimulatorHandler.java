@@ -203,8 +203,8 @@ final class SimulatorHandler implements RequestHandler {
   }
 
   /**
-   * Records the answer in the serve log: once completely written, or now for an answer that is cut
-   * short, reset or dripped.
+   * Records the answer in the serve log: once written (a long body: once its head is, see {@link
+   * HttpResponse#onDelivered}), or now for an answer that is cut short, reset or dripped.
    */
   private HttpResponse logged(
       HttpResponse response,

@@ -411,7 +411,8 @@ class HostileInputIT {
               .add(
                   new ServeAccounting.Letter(
                       letter.path("errorKind").asText(),
-                      letter.path("rawBody").isNull() ? null : letter.path("rawBody").asText()));
+                      letter.path("rawBody").isNull() ? null : letter.path("rawBody").asText(),
+                      letter.path("message").asText()));
         }
       }
     }

@@ -35,7 +35,11 @@ public final class ServeAccounting {
   public record Published(AccountSnapshot snapshot, Instant readableAt) {}
 
   /** A dead letter's fields that matter here. */
-  public record Letter(String errorKind, String rawBody) {}
+  public record Letter(String errorKind, String rawBody, String message) {
+    public Letter(String errorKind, String rawBody) {
+      this(errorKind, rawBody, "");
+    }
+  }
 
   /** What the accounting found. */
   public record Result(
@@ -103,7 +107,8 @@ public final class ServeAccounting {
                 "good state served but never published: "
                     + answer.describe()
                     + " "
-                    + show(answer.state().orElseThrow()));
+                    + show(answer.state().orElseThrow())
+                    + lettersOf(deadLetters, answer.state().orElseThrow()));
             continue;
           }
           for (int i = next; i < found; i++) {
@@ -260,6 +265,20 @@ public final class ServeAccounting {
         + s.getAccountStatusRaw()
         + " updateTime "
         + s.getUpdateTime();
+  }
+
+  /** The dead letters whose raw body carries this state's updateTime, to say why it was not. */
+  private static String lettersOf(List<Letter> letters, AccountState state) {
+    String updateTime = "\"updateTime\":" + state.updateTime();
+    List<String> found = new ArrayList<>();
+    for (Letter letter : letters) {
+      if (letter.rawBody() != null && letter.rawBody().contains(updateTime)) {
+        found.add(letter.errorKind() + ": " + letter.message());
+      }
+    }
+    return found.isEmpty()
+        ? "; no dead letter carries its updateTime"
+        : "; dead-lettered as " + found;
   }
 
   private static String show(AccountState state) {

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * @param headers written in order; the server adds {@code Content-Length} and, when it closes,
  *     {@code Connection: close}
- * @param onDelivered runs after a complete response has been flushed to the socket
+ * @param onDelivered runs after a complete response has been flushed to the socket (for a body
+ *     longer than the server's write buffer: once its head has been, whether or not the client then
+ *     reads the whole body)
  * @param dripOver {@link Delivery#DRIP} only: how long the body takes to reach the client
  */
 public record HttpResponse(

@@ -36,6 +36,7 @@ public final class SimHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
   private static final int BACKLOG = 1024;
   private static final long DRIP_GAP_MILLIS = 500;
+  private static final int WRITE_BUFFER_BYTES = 16 * 1024;
 
   private final InetAddress bindAddress;
   private final int requestedPort;
@@ -148,7 +149,7 @@ public final class SimHttpServer implements AutoCloseable {
       String client = socket.getInetAddress().getHostAddress();
       RequestReader reader =
           new RequestReader(new BufferedInputStream(socket.getInputStream(), 8192), client);
-      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER_BYTES);
       while (!closed) {
         HttpRequest request;
         try {
@@ -207,8 +208,7 @@ public final class SimHttpServer implements AutoCloseable {
       }
       default -> {
         boolean keepAlive = request.keepAlive() && !closed;
-        write(out, response, keepAlive);
-        response.onDelivered().run();
+        writeComplete(out, response, keepAlive);
         if (!keepAlive) {
           socket.shutdownOutput();
         }
@@ -240,6 +240,30 @@ public final class SimHttpServer implements AutoCloseable {
     writeHead(out, response, response.body().length, keepAlive);
     out.write(response.body());
     out.flush();
+  }
+
+  /**
+   * Writes a complete response and runs its {@code onDelivered}. A body longer than the write
+   * buffer goes out after its head has been flushed on its own: a client that reads the head and
+   * then stops reading (a client's body-size cap closes the connection mid-body) has had the
+   * answer, and it is delivered even though the rest of the write then fails.
+   */
+  private static void writeComplete(OutputStream out, HttpResponse response, boolean keepAlive)
+      throws IOException {
+    byte[] body = response.body();
+    if (body.length < WRITE_BUFFER_BYTES) {
+      write(out, response, keepAlive);
+      response.onDelivered().run();
+      return;
+    }
+    writeHead(out, response, body.length, keepAlive);
+    out.flush();
+    try {
+      out.write(body);
+      out.flush();
+    } finally {
+      response.onDelivered().run();
+    }
   }
 
   private static void writeHead(
