@@ -80,7 +80,8 @@ public final class BenchMain implements Callable<Integer> {
         new DerivationLogicSection(),
         new LatencySection(),
         new PollerScaleSection(),
-        new SerdeSection());
+        new SerdeSection(),
+        new ScaleOutSection());
   }
 
   @Override
