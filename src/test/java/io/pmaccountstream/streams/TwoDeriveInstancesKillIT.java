@@ -256,21 +256,33 @@ class TwoDeriveInstancesKillIT {
   }
 
   /**
-   * Waits until a transaction of the victim holds derived records on one of its partitions: the
-   * latest topic's high watermark (read_uncommitted end) is past its last stable offset
-   * (read_committed end).
+   * Waits until a young transaction of the victim holds derived records on its partitions: their
+   * last stable offset (read_committed end) moved less than a second ago, so the victim has just
+   * committed and has seconds of its 5 s interval left, and their high watermark (read_uncommitted
+   * end) is past it already. Killing then hits an open transaction, not one about to commit.
    */
   private void awaitOpenTransaction(Set<Integer> victimPartitions) {
+    long[] lastStable = {-1};
+    long[] movedAt = {0};
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              Map<TopicPartition, Long> stable = latestEnd(victimPartitions, true);
-              Map<TopicPartition, Long> written = latestEnd(victimPartitions, false);
-              return stable.entrySet().stream()
-                  .anyMatch(e -> written.get(e.getKey()) > e.getValue());
+              long stable = sum(latestEnd(victimPartitions, true));
+              long written = sum(latestEnd(victimPartitions, false));
+              long now = System.nanoTime();
+              if (lastStable[0] >= 0 && stable > lastStable[0]) {
+                movedAt[0] = now;
+              }
+              lastStable[0] = stable;
+              boolean young = movedAt[0] != 0 && now - movedAt[0] < 1_000_000_000L;
+              return young && written > stable;
             });
+  }
+
+  private static long sum(Map<TopicPartition, Long> offsets) {
+    return offsets.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
