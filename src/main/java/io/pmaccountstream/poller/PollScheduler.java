@@ -363,21 +363,27 @@ public final class PollScheduler implements AutoCloseable {
       }
       plan.pushPending = true;
     }
-    tryPush(plan);
+    tryPush(plan, false);
   }
 
-  /** Starts the pending push-triggered poll, or plans it for the end of its gap or running poll. */
-  private void tryPush(Plan plan) {
+  /**
+   * Starts the pending push-triggered poll, or plans it for the end of its gap or running poll.
+   *
+   * @param gapWaited called at the end of the gap it was planned for (the push clock may be a
+   *     test's, which does not move by itself)
+   */
+  private void tryPush(Plan plan, boolean gapWaited) {
     long now = pushClock.getAsLong();
     synchronized (plan) {
       if (plan.removed || closed) {
         plan.pushPending = false;
         return;
       }
-      long wait = plan.pushed ? plan.lastPushNanos + pushMinGap.toNanos() - now : 0;
+      long wait = plan.pushed && !gapWaited ? plan.lastPushNanos + pushMinGap.toNanos() - now : 0;
       if (wait > 0) {
         try {
-          ticker.schedule(guarded("poll-ticker", () -> tryPush(plan)), wait, TimeUnit.NANOSECONDS);
+          ticker.schedule(
+              guarded("poll-ticker", () -> tryPush(plan, true)), wait, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
           plan.pushPending = false;
         }
@@ -442,7 +448,7 @@ public final class PollScheduler implements AutoCloseable {
       plan.pushAfterRunning = false;
     }
     if (pushNext) {
-      tryPush(plan);
+      tryPush(plan, false);
     }
   }
 
