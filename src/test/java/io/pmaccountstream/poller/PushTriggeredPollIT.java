@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.RiskLevelChange;
+import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.userdata.UserDataEvent;
+import io.pmaccountstream.binance.userdata.UserDataListener;
+import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.SimulatedAccount;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +205,100 @@ class PushTriggeredPollIT {
         .singleElement()
         .asString()
         .contains("\"errorKind\":\"BAD_PUSH_FRAME\"", "not JSON", alice.id());
+  }
+
+  /** Records what the poller asks of the stream client, which reports every stream connected. */
+  private static final class RecordingStreams implements UserDataStreamControl {
+    final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile UserDataListener listener;
+
+    @Override
+    public void start(Collection<AccountCredentials> accounts, UserDataListener listener) {
+      this.listener = listener;
+      accounts.forEach(a -> started.add(a.accountId()));
+    }
+
+    @Override
+    public void stop(Collection<String> accountIds, Duration timeout) {
+      stopped.addAll(accountIds);
+    }
+
+    @Override
+    public Map<String, StreamHealth> health() {
+      Map<String, StreamHealth> health = new HashMap<>();
+      started.forEach(a -> health.put(a, new StreamHealth(!stopped.contains(a), "test stream")));
+      return health;
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      stopped.addAll(started);
+    }
+  }
+
+  @Test
+  void nearALevelAnAccountIsPolledEverySecondWhileACalmOneWaitsItsMinute() throws Exception {
+    String snapshots = kafka.createTopic(KafkaBrokerExtension.uniqueTopic("snapshots"), 3);
+    BinancePmSimulator sim = simulator();
+    SimulatedAccount alice = sim.accounts().get(0);
+    SimulatedAccount bob = sim.accounts().get(1);
+    alice.set("1.20500000"); // 0.4 % above 1.2
+    bob.set("2.50000000");
+    RecordingStreams streams = new RecordingStreams();
+    PollerApp.Settings settings =
+        PollerFixture.settings(
+            sim,
+            dir.resolve("credentials.properties"),
+            kafka.bootstrapServers(),
+            registry.url(),
+            Map.of(
+                "poll.interval",
+                "60s",
+                "topic.snapshots",
+                snapshots,
+                "topic.risk.level.changes",
+                KafkaBrokerExtension.uniqueTopic("risk"),
+                "topic.dlq",
+                KafkaBrokerExtension.uniqueTopic("dlq")));
+    PollerApp app = PollerApp.create(settings, meters, streams);
+    toClose.add(() -> app.shutdown(Duration.ofSeconds(10)));
+    app.start();
+
+    assertThat(streams.started).containsExactlyInAnyOrder(alice.id(), bob.id());
+    assertThat(streams.listener).isSameAs(app.pushEvents());
+    await().atMost(Duration.ofSeconds(30)).until(() -> alice.servedCount() >= 6);
+    // bob's first tick is at half the minute (phases spread), then every 60 s
+    assertThat(bob.servedCount()).as("bob, calm, waits poll.interval.max").isLessThanOrEqualTo(1);
+    assertThat(meters.get("pmas.poll.interval").tag("account", alice.id()).gauge().value())
+        .isEqualTo(1.0);
+    assertThat(meters.get("pmas.poll.interval").tag("account", bob.id()).gauge().value())
+        .isEqualTo(60.0);
+    assertThat(
+            meters
+                .get("pmas.poller.user.stream.connected")
+                .tag("account", alice.id())
+                .gauge()
+                .value())
+        .isEqualTo(1.0);
+    HealthCheck.Result health =
+        app.readinessChecks().stream()
+            .filter(c -> c.name().equals("user-data-streams"))
+            .findFirst()
+            .orElseThrow()
+            .check();
+    assertThat(health.reason()).contains("2 of 2 account(s) streaming");
+
+    // calm again: from its next tick on, alice waits the minute too
+    alice.set("2.00000000").served().get();
+    long served = alice.servedCount();
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> alice.servedCount() <= served + 1);
+
+    app.shutdown(Duration.ofSeconds(10));
+    assertThat(streams.stopped).contains(alice.id(), bob.id());
   }
 
   private List<AccountSnapshot> published(String topic, String account) {
