@@ -91,7 +91,7 @@ public final class PollScheduler implements AutoCloseable {
     /** Bumped when the next tick is re-planned: an older tick that still runs does nothing. */
     int generation;
 
-    boolean removed;
+    volatile boolean removed;
 
     /** A push-triggered poll is asked for and not started yet. */
     boolean pushPending;

@@ -316,6 +316,9 @@ public final class PollerApp implements AutoCloseable {
     try {
       return streams.health();
     } catch (RuntimeException e) {
+      // shown as not connected; counted and logged, never a failed scrape or health request
+      meters.counter("pmas.loop.errors", "loop", "user-data-streams").increment();
+      log.warn("the user-data streams' health threw: {}", e.toString());
       return Map.of();
     }
   }
