@@ -45,6 +45,7 @@ public final class ConfigCatalog {
             io.pmaccountstream.binance.AccountCredentials.fields(),
             io.pmaccountstream.poller.PollerConfig.fields(),
             io.pmaccountstream.poller.PollerGroupConfig.fields(),
+            io.pmaccountstream.poller.AdaptiveConfig.fields(),
             io.pmaccountstream.streams.DeriveApp.Settings.fields())
         .flatMap(List::stream)
         .filter(f -> !f.name().contains(ACCOUNT_ID_PLACEHOLDER))

@@ -15,7 +15,8 @@ public record Topics(
     String lowUniMmr,
     String latest,
     String deadLetter,
-    String deriveDeadLetter) {
+    String deriveDeadLetter,
+    String riskLevelChanges) {
 
   private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
 
@@ -47,6 +48,14 @@ public record Topics(
           .withDefault("pm.account.derive.dlq")
           .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
 
+  public static final ConfigField<String> RISK_LEVEL_CHANGES =
+      ConfigField.string(
+              "topic.risk.level.changes",
+              "riskLevelChange events of the user-data streams (Avro RiskLevelChange), published by"
+                  + " the poller")
+          .withDefault("pm.account.risk-level-changes")
+          .validate(s -> s.matches(TOPIC_NAME), "a legal Kafka topic name");
+
   public static Topics defaults() {
     return new Topics(
         SNAPSHOTS.defaultValue().orElseThrow(),
@@ -54,7 +63,8 @@ public record Topics(
         LOW_UNIMMR.defaultValue().orElseThrow(),
         LATEST.defaultValue().orElseThrow(),
         DEAD_LETTER.defaultValue().orElseThrow(),
-        DERIVE_DEAD_LETTER.defaultValue().orElseThrow());
+        DERIVE_DEAD_LETTER.defaultValue().orElseThrow(),
+        RISK_LEVEL_CHANGES.defaultValue().orElseThrow());
   }
 
   /**
@@ -71,7 +81,8 @@ public record Topics(
             reader.get(LOW_UNIMMR),
             reader.get(LATEST),
             reader.get(DEAD_LETTER),
-            reader.get(DERIVE_DEAD_LETTER));
+            reader.get(DERIVE_DEAD_LETTER),
+            reader.get(RISK_LEVEL_CHANGES));
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }
@@ -80,7 +91,13 @@ public record Topics(
 
   public static List<ConfigField<?>> fields() {
     return List.of(
-        SNAPSHOTS, STATUS_TRANSITIONS, LOW_UNIMMR, LATEST, DEAD_LETTER, DERIVE_DEAD_LETTER);
+        SNAPSHOTS,
+        STATUS_TRANSITIONS,
+        LOW_UNIMMR,
+        LATEST,
+        DEAD_LETTER,
+        DERIVE_DEAD_LETTER,
+        RISK_LEVEL_CHANGES);
   }
 
   /** The same topics with a prefix, for replays that must never touch the live topics. */
@@ -91,6 +108,7 @@ public record Topics(
         prefix + lowUniMmr,
         prefix + latest,
         prefix + deadLetter,
-        prefix + deriveDeadLetter);
+        prefix + deriveDeadLetter,
+        prefix + riskLevelChanges);
   }
 }

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -46,6 +47,8 @@ public final class AccountPoller {
   private final Clock clock;
   private final Instant startedAt;
   private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+  private final Duration longestInterval;
+  private final Consumer<AccountSnapshot> observer;
 
   /** What one account is doing now, as {@code /health} and {@code /metrics} show it. */
   public enum State {
@@ -109,6 +112,26 @@ public final class AccountPoller {
       PollerConfig config,
       MeterRegistry meters,
       Clock clock) {
+    this(client, snapshots, deadLetters, config, config.interval(), s -> {}, meters, clock);
+  }
+
+  /**
+   * @param longestInterval the longest an account waits between two polls ({@code
+   *     poll.interval.max} when adaptive): what staleness counts in
+   * @param observer told of every successful poll's snapshot, published or not (the adaptive
+   *     intervals follow it)
+   */
+  public AccountPoller(
+      AccountFetcher client,
+      SnapshotPublisher snapshots,
+      DeadLetterPublisher deadLetters,
+      PollerConfig config,
+      Duration longestInterval,
+      Consumer<AccountSnapshot> observer,
+      MeterRegistry meters,
+      Clock clock) {
+    this.longestInterval = longestInterval;
+    this.observer = observer;
     this.client = client;
     this.snapshots = snapshots;
     this.deadLetters = deadLetters;
@@ -223,6 +246,7 @@ public final class AccountPoller {
     track.state = State.POLLING;
     track.reason = "";
     track.badPayloadsInRow = 0;
+    observe(snapshot);
     if (!shouldEmit(track, snapshot)) {
       meters.counter("pmas.snapshots", "outcome", "unchanged", "account", id).increment();
       track.unchangedAt = clock.instant();
@@ -233,6 +257,15 @@ public final class AccountPoller {
     track.lastEmitted = snapshot;
     track.lastEmittedAt = snapshot.getObservedAt();
     snapshots.offer(snapshot);
+  }
+
+  private void observe(AccountSnapshot snapshot) {
+    try {
+      observer.accept(snapshot);
+    } catch (RuntimeException e) {
+      meters.counter("pmas.loop.errors", "loop", "poll-worker").increment();
+      log.error("the snapshot observer threw; the poll goes on", e);
+    }
   }
 
   private boolean shouldEmit(Track track, AccountSnapshot snapshot) {
@@ -394,7 +427,7 @@ public final class AccountPoller {
 
   /** How old an account's newest state may get before it counts as stale. */
   public Duration staleAfter() {
-    return Duration.ofMillis((long) (config.interval().toMillis() * config.staleAfterIntervals()));
+    return Duration.ofMillis((long) (longestInterval.toMillis() * config.staleAfterIntervals()));
   }
 
   /** Whether the account's newest state in Kafka is older than {@link #staleAfter()}. */

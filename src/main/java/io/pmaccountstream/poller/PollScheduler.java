@@ -20,23 +20,30 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one poll per account per interval on a worker pool.
+ * Runs one poll per account per interval on a worker pool, and out-of-band polls on demand.
  *
- * <p>Accounts start at phases spread evenly over the interval, so many accounts never poll in a
- * bunch; each tick is anchored at a fixed rate (a slow poll does not push later ones back: no
- * drift) and delayed by a random jitter of up to {@code jitter × interval}. An account whose
- * previous poll still runs at its next tick skips that tick (counted) instead of queueing polls
- * behind it.
+ * <p>Accounts start at phases spread evenly over their interval, so many accounts never poll in a
+ * bunch; each tick is planned from the previous plan, not from when the poll ended (a slow poll
+ * does not push later ones back: no drift), and delayed by a random jitter of up to {@code jitter ×
+ * interval}. An account's interval comes from {@link Intervals}: fixed ({@code poll.interval}) or
+ * risk-adaptive ({@link AdaptiveIntervals}); when it gets shorter, the next tick is brought forward
+ * to the last one plus the new interval. An account whose previous poll still runs at its next tick
+ * skips that tick (counted) instead of queueing polls behind it.
  *
- * <p>Nothing a tick or a poll throws ends a schedule ({@code ScheduledExecutorService} silently
- * cancels a periodic task that throws): both are caught, counted in {@code pmas.loop.errors{loop}}
- * and logged, and the next tick comes. The ticker beats every second; a ticker that stops beating,
- * or a poll that has run for longer than {@link #MAX_POLL_DURATION}, is reported by {@link
- * #stalled()} so that liveness fails and Kubernetes restarts the pod.
+ * <p>{@link #pollSoon} asks for a poll now (a user-data event said the account changed): many asks
+ * become one poll, at most one per {@code poll.push.min.gap} per account, and an ask while the
+ * account's poll runs becomes one more poll right after it, never a poll queued behind it.
+ *
+ * <p>Nothing a tick or a poll throws ends a schedule: both are caught, counted in {@code
+ * pmas.loop.errors{loop}} and logged, and the next tick comes (the next tick is planned before the
+ * current one does anything). The ticker beats every second; a ticker that stops beating, or a poll
+ * that has run for longer than {@link #MAX_POLL_DURATION}, is reported by {@link #stalled()} so
+ * that liveness fails and Kubernetes restarts the pod.
  */
 public final class PollScheduler implements AutoCloseable {
 
@@ -47,13 +54,71 @@ public final class PollScheduler implements AutoCloseable {
 
   static final Duration TICKER_MAX_SILENCE = Duration.ofSeconds(30);
 
-  private final Duration interval;
+  /** The interval of each account, read at every tick. */
+  public interface Intervals {
+    Duration intervalOf(String account);
+
+    /** The longest interval any account may get (for the liveness check). */
+    Duration longest();
+
+    /** Every account at the same interval. */
+    static Intervals fixed(Duration interval) {
+      return new Intervals() {
+        @Override
+        public Duration intervalOf(String account) {
+          return interval;
+        }
+
+        @Override
+        public Duration longest() {
+          return interval;
+        }
+      };
+    }
+  }
+
+  /** One scheduled account; its fields are guarded by the plan itself. */
+  private static final class Plan {
+    final String account;
+    final Consumer<String> poll;
+
+    /** The time of the next tick, and of the last one (or the one before the first). */
+    long nextNanos;
+
+    long previousNanos;
+    ScheduledFuture<?> next;
+
+    /** Bumped when the next tick is re-planned: an older tick that still runs does nothing. */
+    int generation;
+
+    volatile boolean removed;
+
+    /** A push-triggered poll is asked for and not started yet. */
+    boolean pushPending;
+
+    /** It waits for the account's running poll to end. */
+    boolean pushAfterRunning;
+
+    /** When the last push-triggered poll started (push clock); valid when {@code pushed}. */
+    long lastPushNanos;
+
+    boolean pushed;
+
+    Plan(String account, Consumer<String> poll) {
+      this.account = account;
+      this.poll = poll;
+    }
+  }
+
+  private final Intervals intervals;
   private final double jitter;
+  private final Duration pushMinGap;
+  private final LongSupplier pushClock;
   private final ScheduledExecutorService ticker;
   private final ExecutorService workers;
   private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTick = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> schedules = new ConcurrentHashMap<>();
+  private final Map<String, Plan> plans = new ConcurrentHashMap<>();
   private final LoopHeartbeat tickerBeat = new LoopHeartbeat("poll-ticker", TICKER_MAX_SILENCE);
   private final Timer lag;
   private final MeterRegistry meters;
@@ -70,9 +135,43 @@ public final class PollScheduler implements AutoCloseable {
       int workerThreads,
       MeterRegistry meters,
       Duration maxPollDuration) {
+    this(
+        Intervals.fixed(interval),
+        jitter,
+        Duration.ofSeconds(1),
+        workerThreads,
+        meters,
+        maxPollDuration,
+        System::nanoTime);
+  }
+
+  /**
+   * @param pushMinGap at most one push-triggered poll per account per this gap
+   * @param pushClock nanoseconds, for the gap between push-triggered polls (injected in tests)
+   */
+  public PollScheduler(
+      Intervals intervals,
+      double jitter,
+      Duration pushMinGap,
+      int workerThreads,
+      MeterRegistry meters,
+      LongSupplier pushClock) {
+    this(intervals, jitter, pushMinGap, workerThreads, meters, MAX_POLL_DURATION, pushClock);
+  }
+
+  PollScheduler(
+      Intervals intervals,
+      double jitter,
+      Duration pushMinGap,
+      int workerThreads,
+      MeterRegistry meters,
+      Duration maxPollDuration,
+      LongSupplier pushClock) {
     this.maxPollDuration = maxPollDuration;
-    this.interval = interval;
+    this.intervals = intervals;
     this.jitter = jitter;
+    this.pushMinGap = pushMinGap;
+    this.pushClock = pushClock;
     this.meters = meters;
     this.ticker = Executors.newSingleThreadScheduledExecutor(named("poll-ticker"));
     this.workers = Executors.newFixedThreadPool(workerThreads, named("poll-worker"));
@@ -112,32 +211,77 @@ public final class PollScheduler implements AutoCloseable {
 
   /**
    * Adds accounts to the schedule (an account already scheduled keeps its schedule); their first
-   * ticks are spread over one interval.
+   * ticks are spread over their interval.
    */
   public synchronized void add(Collection<String> accountIds, Consumer<String> poll) {
-    List<String> added = accountIds.stream().filter(a -> !schedules.containsKey(a)).toList();
+    List<String> added = accountIds.stream().filter(a -> !plans.containsKey(a)).toList();
     int n = added.size();
-    long intervalNanos = interval.toNanos();
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
       String account = added.get(i);
+      long intervalNanos = intervals.intervalOf(account).toNanos();
       long phase = intervalNanos * i / n;
-      AtomicInteger tick = new AtomicInteger();
-      // Delays count from `start`, not from this registration: a long account list must not shift
+      Plan plan = new Plan(account, poll);
+      // Plans count from `start`, not from this registration: a long account list must not shift
       // every plan.
-      long initialDelay = Math.max(0, start + phase - System.nanoTime());
       lastTick.put(account, start + phase);
-      schedules.put(
-          account,
-          ticker.scheduleAtFixedRate(
-              guarded(
-                  "poll-ticker",
-                  () ->
-                      onTick(
-                          account, start + phase + tick.getAndIncrement() * intervalNanos, poll)),
-              initialDelay,
-              intervalNanos,
-              TimeUnit.NANOSECONDS));
+      plans.put(account, plan);
+      synchronized (plan) {
+        plan.previousNanos = start + phase - intervalNanos;
+        planTick(plan, start + phase);
+      }
+    }
+  }
+
+  /** Plans the account's next tick at {@code atNanos}; called holding the plan. */
+  private void planTick(Plan plan, long atNanos) {
+    int generation = ++plan.generation;
+    plan.nextNanos = atNanos;
+    try {
+      plan.next =
+          ticker.schedule(
+              guarded("poll-ticker", () -> tick(plan, generation)),
+              Math.max(0, atNanos - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void tick(Plan plan, int generation) {
+    long planned;
+    synchronized (plan) {
+      if (plan.removed || plan.generation != generation) {
+        return;
+      }
+      planned = plan.nextNanos;
+      plan.previousNanos = planned;
+      // The next tick first: nothing this one does may end the schedule.
+      planTick(plan, planned + intervals.intervalOf(plan.account).toNanos());
+    }
+    onTick(plan, planned);
+  }
+
+  /**
+   * Brings the next tick of these accounts forward to their last tick plus their (shorter)
+   * interval, or now if that has passed. A longer interval takes effect from the next tick on.
+   */
+  public void intervalsShortened(Collection<String> accountIds) {
+    long now = System.nanoTime();
+    for (String account : accountIds) {
+      Plan plan = plans.get(account);
+      if (plan == null) {
+        continue;
+      }
+      synchronized (plan) {
+        long at = Math.max(now, plan.previousNanos + intervals.intervalOf(account).toNanos());
+        if (!plan.removed && at - plan.nextNanos < 0) {
+          if (plan.next != null) {
+            plan.next.cancel(false);
+          }
+          planTick(plan, at);
+        }
+      }
     }
   }
 
@@ -148,9 +292,14 @@ public final class PollScheduler implements AutoCloseable {
   public Set<String> remove(Collection<String> accountIds, Duration timeout) {
     synchronized (this) {
       for (String account : accountIds) {
-        ScheduledFuture<?> schedule = schedules.remove(account);
-        if (schedule != null) {
-          schedule.cancel(false);
+        Plan plan = plans.remove(account);
+        if (plan != null) {
+          synchronized (plan) {
+            plan.removed = true;
+            if (plan.next != null) {
+              plan.next.cancel(false);
+            }
+          }
         }
         lastTick.remove(account);
       }
@@ -175,31 +324,101 @@ public final class PollScheduler implements AutoCloseable {
 
   /** Accounts on the schedule now. */
   public synchronized Set<String> scheduled() {
-    return new TreeSet<>(schedules.keySet());
+    return new TreeSet<>(plans.keySet());
   }
 
-  private void onTick(String account, long plannedNanos, Consumer<String> poll) {
-    lastTick.put(account, System.nanoTime());
-    long delay = (long) (ThreadLocalRandom.current().nextDouble() * jitter * interval.toNanos());
+  private void onTick(Plan plan, long plannedNanos) {
+    lastTick.put(plan.account, System.nanoTime());
+    long delay =
+        (long)
+            (ThreadLocalRandom.current().nextDouble()
+                * jitter
+                * intervals.intervalOf(plan.account).toNanos());
     if (delay == 0) {
-      dispatch(account, plannedNanos, poll);
+      dispatch(plan, plannedNanos, false);
     } else {
       ticker.schedule(
-          guarded("poll-ticker", () -> dispatch(account, plannedNanos + delay, poll)),
+          guarded("poll-ticker", () -> dispatch(plan, plannedNanos + delay, false)),
           delay,
           TimeUnit.NANOSECONDS);
     }
   }
 
-  private void dispatch(String account, long plannedNanos, Consumer<String> poll) {
-    if (inProgress.putIfAbsent(account, System.nanoTime()) != null) {
-      meters.counter("pmas.poll.skipped", "account", account).increment();
+  /**
+   * Asks for a poll of the account as soon as its push gap allows (a user-data event said it
+   * changed): coalesced with any ask not yet served, never queued behind its running poll. An
+   * account not scheduled here (another instance polls it) is ignored, counted.
+   */
+  public void pollSoon(String account) {
+    Plan plan = plans.get(account);
+    if (plan == null) {
+      meters.counter("pmas.poll.push.ignored", "account", account).increment();
       return;
     }
-    if (!schedules.containsKey(account)) {
+    meters.counter("pmas.poll.push.triggered", "account", account).increment();
+    synchronized (plan) {
+      if (plan.pushPending) {
+        meters.counter("pmas.poll.push.coalesced", "account", account).increment();
+        return;
+      }
+      plan.pushPending = true;
+    }
+    tryPush(plan, false);
+  }
+
+  /**
+   * Starts the pending push-triggered poll, or plans it for the end of its gap or running poll.
+   *
+   * @param gapWaited called at the end of the gap it was planned for (the push clock may be a
+   *     test's, which does not move by itself)
+   */
+  private void tryPush(Plan plan, boolean gapWaited) {
+    long now = pushClock.getAsLong();
+    synchronized (plan) {
+      if (plan.removed || closed) {
+        plan.pushPending = false;
+        return;
+      }
+      long wait = plan.pushed && !gapWaited ? plan.lastPushNanos + pushMinGap.toNanos() - now : 0;
+      if (wait > 0) {
+        try {
+          ticker.schedule(
+              guarded("poll-ticker", () -> tryPush(plan, true)), wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          plan.pushPending = false;
+        }
+        return;
+      }
+      if (inProgress.containsKey(plan.account)) {
+        plan.pushAfterRunning = true;
+        return;
+      }
+      plan.pushPending = false;
+      plan.pushed = true;
+      plan.lastPushNanos = now;
+    }
+    meters.counter("pmas.poll.push.polls", "account", plan.account).increment();
+    dispatch(plan, System.nanoTime(), true);
+  }
+
+  private void dispatch(Plan plan, long plannedNanos, boolean pushed) {
+    String account = plan.account;
+    synchronized (plan) {
+      if (inProgress.putIfAbsent(account, System.nanoTime()) != null) {
+        if (pushed) {
+          // a tick won the race: this push becomes the poll right after it
+          plan.pushPending = true;
+          plan.pushAfterRunning = true;
+        } else {
+          meters.counter("pmas.poll.skipped", "account", account).increment();
+        }
+        return;
+      }
+    }
+    if (plan.removed || !plans.containsKey(account)) {
       // taken off the schedule after this tick was planned (checked after claiming the account,
       // so that remove() either sees this poll in progress or this check sees the removal)
-      inProgress.remove(account);
+      finished(plan);
       return;
     }
     try {
@@ -207,16 +426,29 @@ public final class PollScheduler implements AutoCloseable {
           () -> {
             lag.record(Math.max(0, System.nanoTime() - plannedNanos), TimeUnit.NANOSECONDS);
             try {
-              poll.accept(account);
+              plan.poll.accept(account);
             } catch (RuntimeException e) {
               meters.counter("pmas.loop.errors", "loop", "poll-worker").increment();
               log.error("poll of account {} threw; the next tick polls it again", account, e);
             } finally {
-              inProgress.remove(account);
+              finished(plan);
             }
           });
     } catch (RejectedExecutionException e) {
       inProgress.remove(account);
+    }
+  }
+
+  /** The account's poll ended: a push asked for meanwhile is served now (within its gap). */
+  private void finished(Plan plan) {
+    boolean pushNext;
+    synchronized (plan) {
+      inProgress.remove(plan.account);
+      pushNext = plan.pushAfterRunning;
+      plan.pushAfterRunning = false;
+    }
+    if (pushNext) {
+      tryPush(plan, false);
     }
   }
 
@@ -233,7 +465,7 @@ public final class PollScheduler implements AutoCloseable {
       return ticker;
     }
     long now = System.nanoTime();
-    Duration tickSilence = TICKER_MAX_SILENCE.plus(interval.multipliedBy(3));
+    Duration tickSilence = TICKER_MAX_SILENCE.plus(intervals.longest().multipliedBy(3));
     for (Map.Entry<String, Long> tick : lastTick.entrySet()) {
       Duration silence = Duration.ofNanos(now - tick.getValue());
       if (silence.compareTo(tickSilence) > 0) {

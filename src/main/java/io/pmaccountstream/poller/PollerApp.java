@@ -1,7 +1,9 @@
 package io.pmaccountstream.poller;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
@@ -11,12 +13,14 @@ import io.pmaccountstream.ops.HealthCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -36,7 +40,8 @@ public final class PollerApp implements AutoCloseable {
       KafkaConnection kafka,
       Topics topics,
       PollerConfig poller,
-      PollerGroupConfig group) {
+      PollerGroupConfig group,
+      AdaptiveConfig adaptive) {
 
     /**
      * Reads and validates every component's settings together; every problem is reported at once.
@@ -47,6 +52,7 @@ public final class PollerApp implements AutoCloseable {
       Optional<Topics> topics = reader.component(Topics::from);
       PollerConfig poller = PollerConfig.from(reader);
       PollerGroupConfig group = PollerGroupConfig.from(reader);
+      AdaptiveConfig adaptive = AdaptiveConfig.from(reader, poller.interval());
       Optional<BinanceClientConfig> binance = reader.component(BinanceClientConfig::from);
       reader.throwIfProblems();
       return new Settings(
@@ -55,7 +61,8 @@ public final class PollerApp implements AutoCloseable {
           kafka.orElseThrow(),
           topics.orElseThrow(),
           poller,
-          group);
+          group,
+          adaptive);
     }
 
     public static List<io.pmaccountstream.config.ConfigField<?>> fields() {
@@ -66,6 +73,7 @@ public final class PollerApp implements AutoCloseable {
       fields.addAll(Topics.fields());
       fields.addAll(PollerConfig.fields());
       fields.addAll(PollerGroupConfig.fields());
+      fields.addAll(AdaptiveConfig.fields());
       return fields;
     }
   }
@@ -74,11 +82,16 @@ public final class PollerApp implements AutoCloseable {
   private final BinanceAccountClient client;
   private final SnapshotPublisher snapshots;
   private final DeadLetterPublisher deadLetters;
+  private final RiskLevelChangePublisher riskLevelChanges;
   private final PollScheduler scheduler;
+  private final Optional<AdaptiveIntervals> adaptive;
   private final AccountPoller poller;
+  private final UserDataStreamControl streams;
+  private final PushEvents pushEvents;
   private final Map<String, AccountCredentials> accountsById = new HashMap<>();
   private final List<Producer<?, ?>> producers;
   private final MeterRegistry meters;
+  private final Set<String> streamGauges = ConcurrentHashMap.newKeySet();
   private volatile PollerGroup group;
 
   PollerApp(
@@ -86,11 +99,14 @@ public final class PollerApp implements AutoCloseable {
       BinanceAccountClient client,
       Producer<String, AccountSnapshot> snapshotProducer,
       Producer<String, String> deadLetterProducer,
+      Producer<String, RiskLevelChange> riskLevelChangeProducer,
+      UserDataStreamControl streams,
       MeterRegistry meters,
       Clock clock) {
     this.settings = settings;
     this.client = client;
-    this.producers = List.of(snapshotProducer, deadLetterProducer);
+    this.streams = streams;
+    this.producers = List.of(snapshotProducer, deadLetterProducer, riskLevelChangeProducer);
     this.meters = meters;
     PollerConfig config = settings.poller();
     this.deadLetters =
@@ -109,14 +125,58 @@ public final class PollerApp implements AutoCloseable {
             config.instanceId(),
             meters,
             clock);
+    this.riskLevelChanges =
+        new RiskLevelChangePublisher(
+            riskLevelChangeProducer,
+            settings.topics().riskLevelChanges(),
+            config.publishRetryBackoff(),
+            deadLetters::publish,
+            config.instanceId(),
+            meters,
+            clock);
+    AdaptiveConfig adaptiveConfig = settings.adaptive();
+    this.adaptive =
+        adaptiveConfig.enabled()
+            ? Optional.of(
+                new AdaptiveIntervals(
+                    new RiskAdaptivePolicy(
+                        adaptiveConfig.levels(), adaptiveConfig.min(), adaptiveConfig.max()),
+                    () ->
+                        PollBudgetAllocation.pollsPerSecond(
+                            client.weightBudget().allowedWeight(),
+                            BinanceAccountClient.ACCOUNT_WEIGHT,
+                            adaptiveConfig.headroom()),
+                    meters))
+            : Optional.empty();
     this.scheduler =
         new PollScheduler(
-            config.interval(),
+            adaptive
+                .<PollScheduler.Intervals>map(a -> a)
+                .orElse(PollScheduler.Intervals.fixed(config.interval())),
             config.jitter(),
+            adaptiveConfig.pushMinGap(),
             Math.min(config.maxConcurrent(), settings.accounts().size()),
-            meters);
+            meters,
+            System::nanoTime);
+    adaptive.ifPresent(a -> a.onShortened(scheduler::intervalsShortened));
     this.poller =
-        new AccountPoller(client::fetchAccount, snapshots, deadLetters, config, meters, clock);
+        new AccountPoller(
+            client::fetchAccount,
+            snapshots,
+            deadLetters,
+            config,
+            adaptive.isPresent() ? adaptiveConfig.max() : config.interval(),
+            snapshot -> adaptive.ifPresent(a -> a.observe(snapshot)),
+            meters,
+            clock);
+    this.pushEvents =
+        new PushEvents(
+            scheduler::pollSoon,
+            riskLevelChanges,
+            deadLetters::publish,
+            config.instanceId(),
+            meters,
+            clock);
     settings.accounts().forEach(a -> accountsById.put(a.accountId(), a));
     poller.watch(accountsById.keySet());
     if (settings.group().enabled()) {
@@ -127,14 +187,32 @@ public final class PollerApp implements AutoCloseable {
 
   /** Builds the app with real Kafka producers and the Binance client. */
   public static PollerApp create(Settings settings, MeterRegistry meters) {
+    return create(settings, meters, UserDataStreamControl.NONE);
+  }
+
+  /**
+   * Builds the app with real Kafka producers, the Binance client and the accounts' user-data
+   * streams ({@link UserDataStreamControl#NONE}: polling only).
+   */
+  public static PollerApp create(
+      Settings settings, MeterRegistry meters, UserDataStreamControl streams) {
     BinanceAccountClient client = new BinanceAccountClient(settings.binance(), meters);
     return new PollerApp(
         settings,
         client,
         new KafkaProducer<>(snapshotProducerProperties(settings.kafka())),
         new KafkaProducer<>(deadLetterProducerProperties(settings.kafka())),
+        new KafkaProducer<>(riskLevelChangeProducerProperties(settings.kafka())),
+        streams,
         meters,
         Clock.systemUTC());
+  }
+
+  /** As the snapshots' producer (same serde, idempotent), under its own client id. */
+  static Map<String, Object> riskLevelChangeProducerProperties(KafkaConnection kafka) {
+    Map<String, Object> props = snapshotProducerProperties(kafka);
+    props.put("client.id", "pm-account-stream-risk-events");
+    return props;
   }
 
   /** Our defaults, then the registry settings, then the user's {@code kafka.*} overrides. */
@@ -174,10 +252,80 @@ public final class PollerApp implements AutoCloseable {
     log.info(
         "polling {} account(s) every {} (emission {}), publishing to {}",
         ids.size(),
-        settings.poller().interval(),
+        describeIntervals(),
         settings.poller().emission(),
         settings.topics().snapshots());
+    adaptive.ifPresent(a -> a.add(ids));
     scheduler.start(ids, this::pollAccount);
+    startStreams(ids);
+  }
+
+  private String describeIntervals() {
+    AdaptiveConfig config = settings.adaptive();
+    return config.enabled()
+        ? config.min() + " to " + config.max() + " by risk (poll.adaptive)"
+        : settings.poller().interval().toString();
+  }
+
+  private void startStreams(Collection<String> ids) {
+    if (streams == UserDataStreamControl.NONE) {
+      return;
+    }
+    for (String id : ids) {
+      registerStreamGauge(id);
+    }
+    try {
+      streams.start(ids.stream().map(accountsById::get).toList(), pushEvents);
+    } catch (RuntimeException e) {
+      // Polling goes on without the push path; /health shows the streams as not connected.
+      meters.counter("pmas.loop.errors", "loop", "user-data-streams").increment();
+      log.error("starting the user-data streams of {} account(s) threw", ids.size(), e);
+    }
+  }
+
+  private void stopStreams(Collection<String> ids, Duration timeout) {
+    if (streams == UserDataStreamControl.NONE) {
+      return;
+    }
+    try {
+      streams.stop(ids, timeout);
+    } catch (RuntimeException e) {
+      meters.counter("pmas.loop.errors", "loop", "user-data-streams").increment();
+      log.error("stopping the user-data streams of {} account(s) threw", ids.size(), e);
+    }
+  }
+
+  private void registerStreamGauge(String id) {
+    if (streamGauges.add(id)) {
+      Gauge.builder(
+              "pmas.poller.user.stream.connected",
+              this,
+              app -> {
+                UserDataStreamControl.StreamHealth health = app.streamHealth().get(id);
+                return health == null ? Double.NaN : health.connected() ? 1 : 0;
+              })
+          .description(
+              "1 while the account's user-data stream is connected, 0 while not, NaN when not"
+                  + " streamed here")
+          .tag("account", id)
+          .register(meters);
+    }
+  }
+
+  private Map<String, UserDataStreamControl.StreamHealth> streamHealth() {
+    try {
+      return streams.health();
+    } catch (RuntimeException e) {
+      // shown as not connected; counted and logged, never a failed scrape or health request
+      meters.counter("pmas.loop.errors", "loop", "user-data-streams").increment();
+      log.warn("the user-data streams' health threw: {}", e.toString());
+      return Map.of();
+    }
+  }
+
+  /** What the poller does with the user-data events: for the stream client, and tests. */
+  public PushEvents pushEvents() {
+    return pushEvents;
   }
 
   private void pollAccount(String id) {
@@ -224,18 +372,23 @@ public final class PollerApp implements AutoCloseable {
       for (String id : accounts) {
         Optional<AccountSnapshot> snapshot = Optional.ofNullable(last.get(id));
         poller.takeOver(id, snapshot);
+        adaptive.ifPresent(a -> a.add(Set.of(id)));
+        snapshot.ifPresent(s -> adaptive.ifPresent(a -> a.observe(s)));
         log.debug(
             "account {} taken over at sequence {}",
             id,
             snapshot.map(AccountSnapshot::getSequence).orElse(0L));
       }
       scheduler.add(accounts, PollerApp.this::pollAccount);
+      startStreams(accounts);
     }
 
     @Override
     public void give(Set<String> accounts) {
       Duration timeout = settings.group().revokeTimeout();
+      stopStreams(accounts, timeout);
       Set<String> running = scheduler.remove(accounts, timeout);
+      adaptive.ifPresent(a -> a.remove(accounts));
       accounts.forEach(poller::release);
       int unsent = snapshots.flush(accounts, timeout);
       if (!running.isEmpty() || unsent > 0) {
@@ -312,9 +465,41 @@ public final class PollerApp implements AutoCloseable {
    * snapshot has waited for Kafka longer than that.
    */
   public List<HealthCheck> readinessChecks() {
-    return List.of(
-        HealthCheck.named("accounts-fresh", this::freshness),
-        HealthCheck.named("snapshot-backlog", this::backlog));
+    List<HealthCheck> checks = new ArrayList<>();
+    checks.add(HealthCheck.named("accounts-fresh", this::freshness));
+    checks.add(HealthCheck.named("snapshot-backlog", this::backlog));
+    if (streams != UserDataStreamControl.NONE) {
+      checks.add(HealthCheck.named("user-data-streams", this::streamsHealth));
+    }
+    return checks;
+  }
+
+  /**
+   * The user-data streams of the accounts polled here. Always UP: polling alone keeps every account
+   * fresh (accounts-fresh says whether it does); a stream that is down only costs the seconds the
+   * push path saves, so it is shown per account, not a reason to take the pod out.
+   */
+  private HealthCheck.Result streamsHealth() {
+    Map<String, UserDataStreamControl.StreamHealth> health = streamHealth();
+    Map<String, Object> details = new LinkedHashMap<>();
+    int connected = 0;
+    List<String> owned = ownedAccountIds();
+    for (String id : owned) {
+      UserDataStreamControl.StreamHealth stream = health.get(id);
+      Map<String, Object> detail = new LinkedHashMap<>();
+      detail.put("connected", stream != null && stream.connected());
+      detail.put("detail", stream == null ? "not started" : stream.detail());
+      details.put(id, detail);
+      if (stream != null && stream.connected()) {
+        connected++;
+      }
+    }
+    return HealthCheck.Result.up(
+            connected
+                + " of "
+                + owned.size()
+                + " account(s) streaming (the others are polled only)")
+        .withDetails(details);
   }
 
   /** Liveness: every internal loop turns (sender threads, ticker, no wedged poll). */
@@ -378,6 +563,7 @@ public final class PollerApp implements AutoCloseable {
     List<String> stalled = new ArrayList<>();
     snapshots.heartbeat().stalled().ifPresent(stalled::add);
     deadLetters.heartbeat().stalled().ifPresent(stalled::add);
+    riskLevelChanges.heartbeat().stalled().ifPresent(stalled::add);
     scheduler.stalled().ifPresent(stalled::add);
     PollerGroup membership = group;
     if (membership != null) {
@@ -400,6 +586,11 @@ public final class PollerApp implements AutoCloseable {
    */
   public int shutdown(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      streams.close(remaining(deadline).dividedBy(4));
+    } catch (RuntimeException e) {
+      log.error("closing the user-data streams threw", e);
+    }
     PollerGroup membership = group;
     if (membership != null) {
       // Leaving revokes this instance's accounts (polls awaited, sends flushed) and hands them to
@@ -410,6 +601,7 @@ public final class PollerApp implements AutoCloseable {
     // to reach Kafka.
     scheduler.close(remaining(deadline).dividedBy(2));
     int unsent = snapshots.close(remaining(deadline));
+    riskLevelChanges.close(remaining(deadline));
     deadLetters.close(remaining(deadline));
     client.close();
     log.info("poller stopped; {} snapshot(s) unsent", unsent);

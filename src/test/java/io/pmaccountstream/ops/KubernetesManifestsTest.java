@@ -955,6 +955,7 @@ class KubernetesManifestsTest {
             defaults.latest(),
             defaults.deadLetter(),
             defaults.deriveDeadLetter(),
+            defaults.riskLevelChanges(),
             PollerGroupConfig.ASSIGNMENT_TOPIC.defaultValue().orElseThrow());
 
     assertThat(of(GenericKubernetesResource.class))

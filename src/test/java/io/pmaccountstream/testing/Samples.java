@@ -7,6 +7,7 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.LevelEventKind;
+import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.avro.TransitionDirection;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import java.math.BigDecimal;
@@ -91,13 +92,28 @@ public final class Samples {
         .build();
   }
 
+  public static RiskLevelChange riskLevelChange() {
+    return RiskLevelChange.newBuilder()
+        .setAccountId("main")
+        .setEventTime(OBSERVED_AT)
+        .setRiskLevel("MARGIN_CALL")
+        .setUniMMR(d("1.19000000"))
+        .setAccountEquity(d("1000.00000000"))
+        .setActualEquity(d("1200.12345678"))
+        .setMaintMargin(d("840.33613445"))
+        .setReceivedAt(OBSERVED_AT.plusMillis(87))
+        .setPollerInstanceId("poller-1")
+        .build();
+  }
+
   /** A sample of each generated record class, by schema full name. */
   public static Map<String, SpecificRecord> byFullName() {
     return Map.of(
         AccountSnapshot.getClassSchema().getFullName(), snapshot(),
         AccountStatusTransition.getClassSchema().getFullName(), transition(),
         UniMmrLevelEvent.getClassSchema().getFullName(), levelEvent(),
-        AccountDerivationState.getClassSchema().getFullName(), derivationState());
+        AccountDerivationState.getClassSchema().getFullName(), derivationState(),
+        RiskLevelChange.getClassSchema().getFullName(), riskLevelChange());
   }
 
   /**

@@ -1,0 +1,115 @@
+package io.pmaccountstream.poller;
+
+import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.ConfigReader;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the poller spends its weight budget across accounts: risk-adaptive intervals and
+ * push-triggered polls.
+ *
+ * @param enabled whether each account's interval follows its risk ({@code poll.adaptive}); false:
+ *     every account at {@code poll.interval}, exactly as before
+ * @param min the interval of an account near a level or not NORMAL ({@code poll.interval.min})
+ * @param max the interval of a calm account, and the longest any account waits ({@code
+ *     poll.interval.max}, unset: {@code poll.interval})
+ * @param pushMinGap at most one push-triggered poll per account per this gap
+ * @param headroom share of the budget the adaptive allocation leaves free for push-triggered polls
+ *     and listen-key calls
+ * @param levels the uniMMR levels distances are measured to ({@code derive.levels})
+ */
+public record AdaptiveConfig(
+    boolean enabled,
+    Duration min,
+    Duration max,
+    Duration pushMinGap,
+    double headroom,
+    List<BigDecimal> levels) {
+
+  /** At most this interval by default near a level (clipped to poll.interval.max). */
+  static final Duration DEFAULT_MIN = Duration.ofSeconds(1);
+
+  public static final ConfigField<Boolean> ADAPTIVE =
+      ConfigField.bool(
+              "poll.adaptive",
+              "Each account's interval follows its distance to the nearest derive.levels level"
+                  + " (docs/push.md): calm accounts at poll.interval.max, accounts near a level or"
+                  + " not NORMAL at poll.interval.min, the budget to the most urgent first; false:"
+                  + " every account at poll.interval")
+          .withDefault("true");
+  public static final ConfigField<Duration> INTERVAL_MIN =
+      ConfigField.duration(
+              "poll.interval.min",
+              "With poll.adaptive: interval of an account near a level or not NORMAL; unset: 1s,"
+                  + " or poll.interval.max when that is shorter")
+          .validate(d -> d.toMillis() >= 10, "at least 10ms");
+  public static final ConfigField<Duration> INTERVAL_MAX =
+      ConfigField.duration(
+              "poll.interval.max",
+              "With poll.adaptive: interval of a calm account, the longest any account waits"
+                  + " between two polls; unset: poll.interval")
+          .validate(d -> d.toMillis() >= 10, "at least 10ms");
+  public static final ConfigField<Duration> PUSH_MIN_GAP =
+      ConfigField.duration(
+              "poll.push.min.gap",
+              "At most one push-triggered poll per account per this gap (more events in between"
+                  + " are coalesced into one poll)")
+          .withDefault("1s")
+          .validate(d -> !d.isNegative(), "zero or positive");
+  public static final ConfigField<Double> HEADROOM =
+      ConfigField.doubleValue(
+              "poll.adaptive.headroom",
+              "Share of the weight budget the adaptive allocation leaves free for push-triggered"
+                  + " polls and listen-key calls")
+          .withDefault("0.1")
+          .validate(d -> d >= 0 && d < 1, "in [0, 1)");
+
+  /**
+   * The derivation's levels, read under the derivation's key so that both always agree (listed in
+   * the configuration table by the derivation's own field; the poller may not import it).
+   */
+  static final ConfigField<List<BigDecimal>> LEVELS =
+      ConfigField.decimalList("derive.levels", "uniMMR levels")
+          .withDefault("1.5,1.2,1.05")
+          .validate(
+              l -> !l.isEmpty() && l.stream().allMatch(v -> v.signum() > 0), "positive levels");
+
+  /** Reads the keys; {@code interval} is {@code poll.interval} (null when it was invalid). */
+  public static AdaptiveConfig from(ConfigReader reader, Duration interval) {
+    boolean enabled = reader.read(ADAPTIVE).orElse(true);
+    Duration max = reader.read(INTERVAL_MAX).orElse(interval);
+    Duration min = reader.read(INTERVAL_MIN).orElse(null);
+    if (min == null && max != null) {
+      min = max.compareTo(DEFAULT_MIN) < 0 ? max : DEFAULT_MIN;
+    }
+    if (min != null && max != null && min.compareTo(max) > 0) {
+      reader.problem(
+          INTERVAL_MIN.name()
+              + " ("
+              + min
+              + ") must not be longer than "
+              + INTERVAL_MAX.name()
+              + " ("
+              + max
+              + ")");
+    }
+    return new AdaptiveConfig(
+        enabled,
+        min,
+        max,
+        reader.get(PUSH_MIN_GAP),
+        reader.read(HEADROOM).orElse(0.0),
+        reader.read(LEVELS).orElse(List.of()));
+  }
+
+  /** Fixed polling at {@code interval}: what {@code poll.adaptive=false} means. */
+  public static AdaptiveConfig fixed(Duration interval) {
+    return new AdaptiveConfig(false, interval, interval, Duration.ofSeconds(1), 0.1, List.of());
+  }
+
+  public static List<ConfigField<?>> fields() {
+    return List.of(ADAPTIVE, INTERVAL_MIN, INTERVAL_MAX, PUSH_MIN_GAP, HEADROOM);
+  }
+}
