@@ -188,6 +188,20 @@ public final class BinancePmSimulator implements AutoCloseable {
     return streams.drop(accountId);
   }
 
+  /**
+   * Sends a frame exactly as given to the account's open stream connections (to test a client's
+   * strictness; logged with type {@code raw}); returns to how many connections.
+   */
+  public int pushRawFrame(String accountId, String frame) {
+    account(accountId);
+    return streams.pushRaw(accountId, frame);
+  }
+
+  /** Turns the pongs to the clients' pings off (a half-dead connection) or back on. */
+  public void setStreamPongs(boolean answer) {
+    streams.answerPings(answer);
+  }
+
   /** The account's open user-data stream connections now. */
   public int openStreams(String accountId) {
     account(accountId);

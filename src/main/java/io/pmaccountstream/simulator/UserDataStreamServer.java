@@ -20,6 +20,7 @@ import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.WebSocketServer;
@@ -42,6 +43,9 @@ final class UserDataStreamServer {
   static final String PATH = "/pm/ws";
   static final long TICK_MILLIS = 50;
 
+  /** The {@code eventType} in the push log of a frame sent with {@link #pushRaw}. */
+  static final String RAW = "raw";
+
   private static final Logger log = LoggerFactory.getLogger(UserDataStreamServer.class);
 
   /** What the server knows of one open connection. */
@@ -62,6 +66,8 @@ final class UserDataStreamServer {
   private final Server server;
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile Exception startFailure;
+  private volatile boolean running;
+  private volatile boolean answerPings = true;
 
   UserDataStreamServer(
       SimClock clock,
@@ -88,7 +94,12 @@ final class UserDataStreamServer {
             });
     this.server = new Server(new InetSocketAddress(bindAddress, 0));
     for (SimulatedAccount account : this.accounts) {
-      account.addChangeListener(() -> pusher.execute(this::tickSafely));
+      account.addChangeListener(
+          () -> {
+            if (running) {
+              pusher.execute(this::tickSafely);
+            }
+          });
     }
   }
 
@@ -140,7 +151,42 @@ final class UserDataStreamServer {
     return dropped;
   }
 
+  /** Pongs for the clients' pings on (Binance's behaviour) or off (a silent, half-dead link). */
+  void answerPings(boolean value) {
+    answerPings = value;
+  }
+
+  /**
+   * Sends {@code frame} as it is to the account's open connections (a test's hostile frame), in
+   * order with the pushed events; returns to how many.
+   */
+  int pushRaw(String accountId, String frame) {
+    try {
+      return pusher
+          .submit(
+              () -> {
+                synchronized (this) {
+                  int[] sent = {0};
+                  forEachOpen(
+                      accountId,
+                      (socket, conn) -> {
+                        send(socket, conn, RAW, frame);
+                        sent[0]++;
+                      });
+                  return sent[0];
+                }
+              })
+          .get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot push a raw frame", e);
+    }
+  }
+
   void close() {
+    running = false;
     pusher.shutdownNow();
     open.forEach((socket, conn) -> pushLog.closed(conn.id(), PushLog.SHUTDOWN, now()));
     try {
@@ -233,7 +279,8 @@ final class UserDataStreamServer {
   private void send(WebSocket socket, Conn conn, String type, String json) {
     try {
       socket.send(json);
-      pushLog.pushed(conn.accountId(), conn.id(), type, eventTimeOf(json), json);
+      pushLog.pushed(
+          conn.accountId(), conn.id(), type, type.equals(RAW) ? 0 : eventTimeOf(json), json);
     } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
       log.debug("stream connection {} closed before a {} frame", conn.id(), type);
     }
@@ -289,6 +336,13 @@ final class UserDataStreamServer {
             CloseFrame.POLICY_VALIDATION, "no such listenKey, or it expired");
       }
       return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+    }
+
+    @Override
+    public void onWebsocketPing(WebSocket socket, Framedata ping) {
+      if (answerPings) {
+        super.onWebsocketPing(socket, ping);
+      }
     }
 
     @Override

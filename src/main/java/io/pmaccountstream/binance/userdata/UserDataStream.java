@@ -310,7 +310,7 @@ final class UserDataStream {
           accountId(),
           prefix(listenKey));
       listenKey = null;
-      replace(generation, KEY_RECREATED, true);
+      replace(generation, KEY_RECREATED, false);
     } else {
       renewalFailures.increment();
       LOG.warn("Account {}: listen key keep-alive failed: {}", accountId(), answer);
@@ -338,7 +338,10 @@ final class UserDataStream {
     }
   }
 
-  /** The connection {@code gen} ended or must go: drops it and connects anew. */
+  /**
+   * The connection {@code gen} ended or must go: drops it and connects anew, at once ({@code
+   * failure} false: a planned replacement or a new key) or after the backoff (a failure).
+   */
   private synchronized void replace(long gen, String reason, boolean failure) {
     if (gen != generation || stopped) {
       return;
@@ -348,13 +351,9 @@ final class UserDataStream {
     connected = false;
     connecting = false;
     generation++;
-    cancel(pingTask, maxAgeTask);
+    cancel(pingTask, maxAgeTask, reconnectTask);
     if (old != null) {
-      if (failure) {
-        old.abort();
-      } else {
-        old.sendClose(WebSocket.NORMAL_CLOSURE, "reconnecting").whenComplete((w, e) -> old.abort());
-      }
+      old.sendClose(WebSocket.NORMAL_CLOSURE, "reconnecting").whenComplete((w, e) -> old.abort());
     }
     if (failure) {
       retryLater(reason);
@@ -365,6 +364,7 @@ final class UserDataStream {
   }
 
   private void retryLater(String reason) {
+    cancel(reconnectTask);
     countReconnect(reason);
     Duration delay = backoff.delay(failedAttempts++);
     reconnectTask = schedule("connect", this::connect, delay);
