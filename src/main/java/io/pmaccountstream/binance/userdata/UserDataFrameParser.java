@@ -58,7 +58,8 @@ public final class UserDataFrameParser {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
-  private static final BigInteger MAX_EPOCH_MILLIS = BigInteger.valueOf(Instant.MAX.toEpochMilli());
+  private static final BigInteger MAX_EPOCH_MILLIS =
+      BigInteger.valueOf(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli());
 
   /** A parsed frame, or why it is not an event. */
   public sealed interface Result {
