@@ -102,8 +102,10 @@ final class UserDataStream {
   private final Map<String, Counter> loopErrors = new ConcurrentHashMap<>();
   private final AtomicLong reconnects = new AtomicLong();
 
+  /** Written under this; volatile so that the WebSocket threads can redact it. */
+  private volatile String listenKey;
+
   // Guarded by this.
-  private String listenKey;
   private WebSocket socket;
   private long generation;
   private int failedAttempts;
@@ -506,8 +508,10 @@ final class UserDataStream {
   private void malformed(String frame, String reason) {
     malformed.increment();
     LOG.warn("Account {}: malformed user-data frame: {}", accountId(), reason);
+    String key = listenKey;
+    String kept = key == null ? frame : frame.replace(key, prefix(key));
     try {
-      listener.onMalformed(accountId(), frame, reason);
+      listener.onMalformed(accountId(), kept, reason);
     } catch (RuntimeException e) {
       loopError("listener", e);
     }

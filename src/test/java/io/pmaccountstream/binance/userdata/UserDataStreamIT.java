@@ -248,6 +248,41 @@ class UserDataStreamIT {
   }
 
   @Test
+  void aMalformedFrameCarryingTheListenKeyIsKeptWithTheKeyCut() {
+    start(b -> b, Map.of(), () -> 0.5);
+    awaitConnected();
+    String key = sim.listenKey(ACCOUNT).orElseThrow();
+    String bad =
+        "{\"e\":\"listenKeyExpired\",\"E\":\"1576653824250\",\"listenKey\":\"" + key + "\"}";
+
+    sim.pushRawFrame(ACCOUNT, bad);
+    await().atMost(WAIT).until(() -> !recorder.malformed.isEmpty());
+
+    assertThat(recorder.malformed.get(0).rawFrame())
+        .doesNotContain(key)
+        .contains("\"listenKey\":\"" + key.substring(0, 6) + "...\"");
+    assertThat(recorder.malformed.get(0).reason())
+        .isEqualTo("E (event time) is missing or not a JSON integer");
+  }
+
+  @Test
+  void aListenerThatThrowsIsCountedAndTheStreamGoesOn() {
+    recorder.throwOnFirst = true;
+    start(b -> b, Map.of(), () -> 0.5);
+    awaitConnected();
+
+    sim.account(ACCOUNT).set(new BigDecimal("1.4"));
+    await()
+        .atMost(WAIT)
+        .until(() -> counter("pmas.userdata.loop.errors", "stage", "listener") >= 1);
+    sim.account(ACCOUNT).set(new BigDecimal("1.1"));
+
+    awaitRiskLevel("REDUCE_ONLY");
+    assertThat(sim.pushLog().connections(ACCOUNT)).hasSize(1);
+    assertThat(streams.health().get(ACCOUNT).connected()).isTrue();
+  }
+
+  @Test
   void aConnectionThatAnswersNoPingIsReplaced() {
     start(
         b -> b,
@@ -367,9 +402,14 @@ class UserDataStreamIT {
   private static final class Recorder implements UserDataListener {
     final List<UserDataEvent> events = new CopyOnWriteArrayList<>();
     final List<Malformed> malformed = new CopyOnWriteArrayList<>();
+    volatile boolean throwOnFirst;
 
     @Override
     public void onEvent(UserDataEvent event) {
+      if (throwOnFirst) {
+        throwOnFirst = false;
+        throw new IllegalStateException("a listener bug");
+      }
       events.add(event);
     }
 
