@@ -91,6 +91,7 @@ final class UserDataStream {
   private final Clock clock;
   private final Backoff backoff;
   private final MeterRegistry registry;
+  private final Duration connectTimeout;
 
   private final Counter malformed;
   private final Counter renewals;
@@ -132,8 +133,10 @@ final class UserDataStream {
       UserDataListener listener,
       Clock clock,
       Backoff backoff,
+      Duration connectTimeout,
       MeterRegistry registry) {
     this.account = account;
+    this.connectTimeout = connectTimeout;
     this.config = config;
     this.keys = keys;
     this.http = http;
@@ -268,7 +271,7 @@ final class UserDataStream {
     long gen = ++generation;
     URI uri = URI.create(config.wsBaseUrl() + "/" + listenKey);
     http.newWebSocketBuilder()
-        .connectTimeout(config.pongTimeout())
+        .connectTimeout(connectTimeout)
         .buildAsync(uri, new Frames(gen))
         .whenComplete((ws, error) -> submit("opened", () -> opened(gen, ws, error)));
   }

@@ -98,6 +98,7 @@ public final class UserDataStreams implements AutoCloseable {
               listener,
               clock,
               new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff(), jitter),
+              client.connectTimeout(),
               registry));
     }
   }
