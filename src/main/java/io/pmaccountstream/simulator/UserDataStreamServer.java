@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The user-data stream endpoint, {@code ws://<bind>:<port>/pm/ws/<listenKey>}, on its own port
  * (Java-WebSocket does the protocol: handshake, framing, ping/pong, close). An upgrade for an
- * unknown or expired key is refused. One pusher thread watches the accounts every {@value
- * #TICK_MILLIS} ms and at once after a test's {@link SimulatedAccount#set}: it pushes {@code
- * riskLevelChange} when a level is crossed and {@code ACCOUNT_UPDATE} when the values change, to
- * that account's open connections, so the events of a type are ordered by {@code E}; it closes
- * connections older than the maximum age (Binance's 24-hour cut), those whose key expired (after a
- * {@code listenKeyExpired}) or was closed, and drops connections abruptly at the configured rate or
- * on command. Every frame and connection goes to the {@link PushLog}.
+ * unknown or expired key is refused. One pusher thread watches the accounts that have an open
+ * connection (from their state when the first one opened) every {@value #TICK_MILLIS} ms, and at
+ * once after a test's {@link SimulatedAccount#set}: it pushes {@code riskLevelChange} when a level
+ * is crossed and {@code ACCOUNT_UPDATE} when the values change, to that account's open connections,
+ * so the events of a type are ordered by {@code E}; it closes connections older than the maximum
+ * age (Binance's 24-hour cut), those whose key expired (after a {@code listenKeyExpired}) or was
+ * closed, and drops connections abruptly at the configured rate or on command. Every frame and
+ * connection goes to the {@link PushLog}.
  */
 final class UserDataStreamServer {
 
@@ -116,11 +117,6 @@ final class UserDataStreamServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the stream endpoint", e);
-    }
-    synchronized (this) {
-      for (SimulatedAccount account : accounts) {
-        lastSeen.put(account.id(), account.current());
-      }
     }
     pusher.scheduleWithFixedDelay(
         this::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -227,7 +223,12 @@ final class UserDataStreamServer {
             close(socket, conn, CloseFrame.GOING_AWAY, PushLog.MAX_AGE);
           }
         });
+    java.util.Set<String> streaming = new java.util.HashSet<>();
+    open.values().forEach(c -> streaming.add(c.accountId()));
     for (SimulatedAccount account : accounts) {
+      if (!streaming.contains(account.id())) {
+        continue;
+      }
       AccountState now = account.current();
       AccountState before = lastSeen.put(account.id(), now);
       if (before == null || before.version() == now.version()) {
@@ -354,7 +355,15 @@ final class UserDataStreamServer {
         return;
       }
       long id = pushLog.opened(account.get(), now());
-      open.put(socket, new Conn(id, account.get(), key.get(), clock.scenarioMillis()));
+      synchronized (UserDataStreamServer.this) {
+        if (openConnections(account.get()) == 0) {
+          accounts.stream()
+              .filter(a -> a.id().equals(account.get()))
+              .findFirst()
+              .ifPresent(a -> lastSeen.put(a.id(), a.current()));
+        }
+        open.put(socket, new Conn(id, account.get(), key.get(), clock.scenarioMillis()));
+      }
     }
 
     @Override
