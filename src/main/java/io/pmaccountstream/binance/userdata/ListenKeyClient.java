@@ -29,6 +29,12 @@ final class ListenKeyClient {
   static final int WEIGHT = 1;
   static final int LISTEN_KEY_NOT_FOUND = -1125;
 
+  /**
+   * Longest a listenKey request waits for weight budget: the stream's scheduler threads are shared
+   * by every account, so a request that cannot go soon fails and is retried with the backoff.
+   */
+  static final Duration MAX_BUDGET_WAIT = Duration.ofSeconds(1);
+
   private static final String API_KEY_HEADER = "X-MBX-APIKEY";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(-?\\d{1,9})");
@@ -60,7 +66,10 @@ final class ListenKeyClient {
     this.http = http;
     this.endpoint = URI.create(stripSlash(config.baseUrl().toString()) + PATH);
     this.deadline = config.responseDeadline();
-    this.weightMaxWait = config.weightMaxWait();
+    this.weightMaxWait =
+        config.weightMaxWait().compareTo(MAX_BUDGET_WAIT) < 0
+            ? config.weightMaxWait()
+            : MAX_BUDGET_WAIT;
     this.budget = budget;
   }
 
