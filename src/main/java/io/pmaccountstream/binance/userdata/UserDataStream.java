@@ -557,7 +557,10 @@ final class UserDataStream {
       loopError(stage, e);
       if (!stage.equals("frame") && !stage.equals("listener")) {
         synchronized (this) {
-          if (!stopped && socket == null && !connecting && reconnectTask == null) {
+          if (!stopped && socket == null) {
+            // A connection attempt in flight, if any, is superseded (connect() moves the
+            // generation on, so its late answer is dropped).
+            connecting = false;
             retryLater(ERROR);
           }
         }
