@@ -266,6 +266,20 @@ class UserDataStreamIT {
   }
 
   @Test
+  void anUnreachableStreamEndpointIsRetriedWithBackoffAndNeverThrows() {
+    start(b -> b, Map.of("binance.ws.base.url", "ws://127.0.0.1:1/pm/ws"), () -> 0.5);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> counter("pmas.userdata.reconnects", "reason", "connect-failed") >= 3);
+
+    StreamHealth health = streams.health().get(ACCOUNT);
+    assertThat(health.connected()).isFalse();
+    assertThat(health.lastReconnectReason()).contains("connect-failed");
+    assertThat(counter("pmas.userdata.loop.errors", "stage", "connect")).isZero();
+  }
+
+  @Test
   void aListenerThatThrowsIsCountedAndTheStreamGoesOn() {
     recorder.throwOnFirst = true;
     start(b -> b, Map.of(), () -> 0.5);
