@@ -111,6 +111,7 @@ final class UserDataStream {
   private long generation;
   private int failedAttempts;
   private boolean connecting;
+  private boolean hadKey;
   private boolean stopped;
   private ScheduledFuture<?> keepAliveTask;
   private ScheduledFuture<?> pingTask;
@@ -259,7 +260,8 @@ final class UserDataStream {
       retryLater(KEY_FAILED);
       return;
     }
-    if (listenKey == null && keysCreated.count() + keysRecreated.count() == 0) {
+    if (!hadKey) {
+      hadKey = true;
       keysCreated.increment();
       LOG.info("Account {}: listen key {} created", accountId(), prefix(created.listenKey()));
     } else if (!created.listenKey().equals(listenKey)) {
