@@ -7,7 +7,7 @@ import java.util.function.DoubleSupplier;
  * Bounded exponential backoff with "equal jitter": retry {@code n} (from 0) waits between half and
  * all of {@code min(max, initial * 2^n)}, so that accounts failing together do not retry together.
  */
-final class Backoff {
+public final class Backoff {
 
   private final Duration initial;
   private final Duration max;
@@ -16,13 +16,14 @@ final class Backoff {
   /**
    * @param random uniform in [0, 1)
    */
-  Backoff(Duration initial, Duration max, DoubleSupplier random) {
+  public Backoff(Duration initial, Duration max, DoubleSupplier random) {
     this.initial = initial;
     this.max = max;
     this.random = random;
   }
 
-  Duration delay(int retry) {
+  /** The wait before retry {@code retry} (from 0). */
+  public Duration delay(int retry) {
     long ceiling = initial.toMillis();
     for (int i = 0; i < retry && ceiling < max.toMillis(); i++) {
       ceiling *= 2;

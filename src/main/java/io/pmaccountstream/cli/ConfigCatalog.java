@@ -42,6 +42,7 @@ public final class ConfigCatalog {
             OpsConfig.fields(),
             LogFormat.fields(),
             io.pmaccountstream.binance.BinanceClientConfig.fields(),
+            io.pmaccountstream.binance.userdata.UserDataStreamConfig.fields(),
             io.pmaccountstream.binance.AccountCredentials.fields(),
             io.pmaccountstream.poller.PollerConfig.fields(),
             io.pmaccountstream.poller.PollerGroupConfig.fields(),

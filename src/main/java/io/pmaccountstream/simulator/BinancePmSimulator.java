@@ -13,6 +13,7 @@ import io.pmaccountstream.simulator.scenario.AccountSpec;
 import io.pmaccountstream.simulator.scenario.KeyType;
 import io.pmaccountstream.simulator.scenario.Scenario;
 import io.pmaccountstream.simulator.scenario.Scenarios;
+import io.pmaccountstream.simulator.scenario.StatusThresholds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * A local stand-in for Binance's Portfolio Margin API, following Binance's documented rules
  * independently of this project's client: {@code GET /papi/v1/account} (API key, signature,
  * timestamp and recvWindow checks, per-IP weight with 429 and 418), {@code GET /papi/v1/ping} and
- * {@code GET /fapi/v1/time}; accounts that move along scenarios; injected faults. Usable
+ * {@code GET /fapi/v1/time}; the user-data stream ({@code /papi/v1/listenKey} and a WebSocket
+ * endpoint at {@link #wsBaseUrl()}); accounts that move along scenarios; injected faults. Usable
  * in-process:
  *
  * <pre>{@code
@@ -56,6 +58,8 @@ public final class BinancePmSimulator implements AutoCloseable {
   private final SimulatorHandler handler;
   private final SimHttpServer server;
   private final WeightLimiter papiWeights;
+  private final ListenKeys listenKeys;
+  private final UserDataStreamServer streams;
   private volatile boolean started;
 
   private BinancePmSimulator(
@@ -63,7 +67,8 @@ public final class BinancePmSimulator implements AutoCloseable {
       Scenario scenario,
       Clock baseClock,
       MeterRegistry registry,
-      SimulatorHandler.Sleeper sleeper) {
+      SimulatorHandler.Sleeper sleeper,
+      UserDataRules userData) {
     this.config = config;
     this.scenario = scenario;
     this.clock = new SimClock(baseClock, config.clockSkew(), config.speed());
@@ -80,6 +85,7 @@ public final class BinancePmSimulator implements AutoCloseable {
     this.stats = new RequestStats(registry);
     Clock serverClock = clock.serverClock();
     this.papiWeights = new WeightLimiter(config.weightLimit(), config.banDuration(), serverClock);
+    this.listenKeys = new ListenKeys(clock, userData.listenKeyValidity());
     this.handler =
         new SimulatorHandler(
             clock,
@@ -91,7 +97,18 @@ public final class BinancePmSimulator implements AutoCloseable {
             new WeightLimiter(config.fapiWeightLimit(), config.banDuration(), serverClock),
             new FaultPlan(config.faults(), config.seed()),
             stats,
-            sleeper);
+            sleeper,
+            listenKeys);
+    this.streams =
+        new UserDataStreamServer(
+            clock,
+            List.copyOf(accounts.values()),
+            scenario.thresholds().levels().stream().map(StatusThresholds.Level::below).toList(),
+            listenKeys,
+            userData.maxConnectionAge(),
+            userData.dropRate(),
+            config.seed(),
+            config.bindAddress());
     this.server =
         new SimHttpServer(
             address(config.bindAddress()),
@@ -123,10 +140,13 @@ public final class BinancePmSimulator implements AutoCloseable {
           "cannot listen on " + config.bindAddress() + ":" + config.port(), e);
     }
     clock.restart();
+    streams.start();
     started = true;
     log.info(
-        "Binance PM simulator on {} with {} accounts (speed {}, skew {}, weight limit {}/min)",
+        "Binance PM simulator on {} (user-data streams {}) with {} accounts (speed {}, skew {},"
+            + " weight limit {}/min)",
         baseUrl(),
+        wsBaseUrl(),
         accounts.size(),
         config.speed(),
         config.clockSkew(),
@@ -142,6 +162,56 @@ public final class BinancePmSimulator implements AutoCloseable {
             ? "[" + config.bindAddress() + "]"
             : config.bindAddress();
     return "http://" + host + ":" + server.port();
+  }
+
+  /**
+   * The user-data stream endpoint's base, for example {@code ws://127.0.0.1:38212/pm/ws}: a stream
+   * is {@code wsBaseUrl() + "/" + listenKey}. Use it as {@code binance.ws.base.url}.
+   */
+  public String wsBaseUrl() {
+    requireStarted();
+    String host =
+        config.bindAddress().contains(":")
+            ? "[" + config.bindAddress() + "]"
+            : config.bindAddress();
+    return "ws://" + host + ":" + streams.port() + UserDataStreamServer.PATH;
+  }
+
+  /** Every frame pushed on the user-data streams, and every stream connection, so far. */
+  public PushLog pushLog() {
+    return streams.pushLog();
+  }
+
+  /** Closes the account's open stream connections abruptly (no close frame); returns how many. */
+  public int dropStreams(String accountId) {
+    account(accountId);
+    return streams.drop(accountId);
+  }
+
+  /**
+   * Sends a frame exactly as given to the account's open stream connections (to test a client's
+   * strictness; logged with type {@code raw}); returns to how many connections.
+   */
+  public int pushRawFrame(String accountId, String frame) {
+    account(accountId);
+    return streams.pushRaw(accountId, frame);
+  }
+
+  /** Turns the pongs to the clients' pings off (a half-dead connection) or back on. */
+  public void setStreamPongs(boolean answer) {
+    streams.answerPings(answer);
+  }
+
+  /** The account's open user-data stream connections now. */
+  public int openStreams(String accountId) {
+    account(accountId);
+    return streams.openConnections(accountId);
+  }
+
+  /** The account's valid listen key now (tests compare it with the client's). */
+  public Optional<String> listenKey(String accountId) {
+    account(accountId);
+    return listenKeys.keyOf(accountId);
   }
 
   public URI baseUri() {
@@ -244,7 +314,11 @@ public final class BinancePmSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    try {
+      streams.close();
+    } finally {
+      server.close();
+    }
   }
 
   private void requireStarted() {
@@ -269,8 +343,34 @@ public final class BinancePmSimulator implements AutoCloseable {
     private MeterRegistry registry;
     private SimulatorHandler.Sleeper sleeper =
         duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+    private Duration listenKeyValidity = UserDataRules.LISTEN_KEY_VALIDITY;
+    private Duration wsMaxConnectionAge = UserDataRules.MAX_CONNECTION_AGE;
+    private double wsDropRate;
 
     private Builder() {}
+
+    /**
+     * How long a listen key lives after its creation or last keep-alive, on the scenario clock
+     * (Binance: 60 minutes). Tests shorten it.
+     */
+    public Builder listenKeyValidity(Duration value) {
+      listenKeyValidity = value;
+      return this;
+    }
+
+    /**
+     * Age (scenario clock) at which a user-data stream connection is closed (Binance: 24 hours).
+     */
+    public Builder wsMaxConnectionAge(Duration value) {
+      wsMaxConnectionAge = value;
+      return this;
+    }
+
+    /** Chance, per frame to push, that the connection is dropped abruptly instead (default 0). */
+    public Builder wsDropRate(double value) {
+      wsDropRate = value;
+      return this;
+    }
 
     /** Starts from a configuration; later calls override its values. */
     public Builder config(SimulatorConfig value) {
@@ -370,7 +470,12 @@ public final class BinancePmSimulator implements AutoCloseable {
                   Scenarios.resolve(
                       built.scenarios(), built.accounts(), built.seed(), built.keyType()));
       return new BinancePmSimulator(
-          built, resolved, clock, registry == null ? new SimpleMeterRegistry() : registry, sleeper);
+          built,
+          resolved,
+          clock,
+          registry == null ? new SimpleMeterRegistry() : registry,
+          sleeper,
+          new UserDataRules(listenKeyValidity, wsMaxConnectionAge, wsDropRate));
     }
   }
 }

@@ -21,6 +21,7 @@ public final class RequestStats {
 
   public static final String PING = "/papi/v1/ping";
   public static final String TIME = "/fapi/v1/time";
+  public static final String LISTEN_KEY = "/papi/v1/listenKey";
   public static final String OTHER = "other";
 
   private final MeterRegistry registry;

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +29,7 @@ public final class SimulatedAccount {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong served = new AtomicLong();
   private final List<Change> pending = new ArrayList<>();
+  private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
   private AccountState state;
   private long pathUpdateAt;
@@ -114,6 +116,7 @@ public final class SimulatedAccount {
       change = new Change(next, new CompletableFuture<>());
       pending.add(change);
     }
+    changeListeners.forEach(Runnable::run);
     return change;
   }
 
@@ -121,17 +124,28 @@ public final class SimulatedAccount {
    * Hands the account back to its scenario, which sets its values from the path right away (with
    * {@code updateTime} now, if that changes them).
    */
-  public synchronized void resumeScenario() {
-    if (!pinned) {
-      return;
+  public void resumeScenario() {
+    synchronized (this) {
+      if (!pinned) {
+        return;
+      }
+      pinned = false;
+      path.advanceTo(clock.scenarioMillis());
+      pathUpdateAt = path.lastUpdateAt();
+      AccountState next = fromPath(clock.serverMillis());
+      if (!sameContent(state, next)) {
+        state = next;
+      }
     }
-    pinned = false;
-    path.advanceTo(clock.scenarioMillis());
-    pathUpdateAt = path.lastUpdateAt();
-    AccountState next = fromPath(clock.serverMillis());
-    if (!sameContent(state, next)) {
-      state = next;
-    }
+    changeListeners.forEach(Runnable::run);
+  }
+
+  /**
+   * Told (outside the account's lock, on the caller's thread) after every {@link #set} and {@link
+   * #resumeScenario()}; scenario moves are seen by reading {@link #current()}.
+   */
+  void addChangeListener(Runnable listener) {
+    changeListeners.add(listener);
   }
 
   public synchronized boolean isPinned() {

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves Binance's endpoints: {@code GET /papi/v1/account} (weight 20, SIGNED), {@code GET
- * /papi/v1/ping} (weight 1) and {@code GET /fapi/v1/time} (weight 1, counted in a separate fapi
- * budget). Every response carries {@code Date} and {@code X-MBX-USED-WEIGHT-1M}; faults and latency
- * apply to account requests that pass the weight and signature checks.
+ * /papi/v1/ping} (weight 1), {@code POST/PUT/DELETE /papi/v1/listenKey} (weight 1, USER_STREAM) and
+ * {@code GET /fapi/v1/time} (weight 1, counted in a separate fapi budget). Every response carries
+ * {@code Date} and {@code X-MBX-USED-WEIGHT-1M}; faults and latency apply to account requests that
+ * pass the weight and signature checks.
  */
 final class SimulatorHandler implements RequestHandler {
 
@@ -51,6 +52,7 @@ final class SimulatorHandler implements RequestHandler {
   private final FaultPlan faults;
   private final RequestStats stats;
   private final Sleeper sleeper;
+  private final ListenKeys listenKeys;
   private final List<ServeListener> listeners = new CopyOnWriteArrayList<>();
   private final ServeLog serveLog = new ServeLog();
   private final long seed;
@@ -69,8 +71,10 @@ final class SimulatorHandler implements RequestHandler {
       WeightLimiter fapiWeights,
       FaultPlan faults,
       RequestStats stats,
-      Sleeper sleeper) {
+      Sleeper sleeper,
+      ListenKeys listenKeys) {
     this.clock = clock;
+    this.listenKeys = listenKeys;
     this.accounts = accounts;
     this.authenticator = authenticator;
     this.papiWeights = papiWeights;
@@ -102,7 +106,7 @@ final class SimulatorHandler implements RequestHandler {
   public HttpResponse handle(HttpRequest request) throws InterruptedException {
     String endpoint = endpointOf(request.path());
     HttpResponse response;
-    if (endpoint.equals(RequestStats.OTHER) || !request.method().equals("GET")) {
+    if (endpoint.equals(RequestStats.OTHER) || !isServedMethod(endpoint, request.method())) {
       response = error(BinanceError.notFound(request.method(), request.path()));
       response = finish(response, papiWeights.used(request.clientAddress()));
     } else {
@@ -110,6 +114,7 @@ final class SimulatorHandler implements RequestHandler {
           switch (endpoint) {
             case RequestStats.ACCOUNT -> account(request);
             case RequestStats.PING -> simple(request, papiWeights, "{}");
+            case RequestStats.LISTEN_KEY -> listenKey(request);
             default ->
                 simple(request, fapiWeights, "{\"serverTime\":" + clock.serverMillis() + "}");
           };
@@ -128,6 +133,44 @@ final class SimulatorHandler implements RequestHandler {
       return rateLimited(request, weights, weight);
     }
     return finish(HttpResponse.json(200, body), weight.usedWeight());
+  }
+
+  private static boolean isServedMethod(String endpoint, String method) {
+    if (endpoint.equals(RequestStats.LISTEN_KEY)) {
+      return method.equals("POST") || method.equals("PUT") || method.equals("DELETE");
+    }
+    return method.equals("GET");
+  }
+
+  /**
+   * {@code POST/PUT/DELETE /papi/v1/listenKey}: weight 1, USER_STREAM (API key only). POST answers
+   * the account's key (the valid one, extended, or a new one); PUT extends it; DELETE closes it;
+   * PUT and DELETE without a valid key are {@code -1125}.
+   */
+  private HttpResponse listenKey(HttpRequest request) {
+    WeightLimiter.Decision weight = papiWeights.acquire(request.clientAddress(), 1);
+    if (!weight.allowed()) {
+      return rateLimited(request, papiWeights, weight);
+    }
+    Authenticator.Result auth = authenticator.authenticateApiKey(request);
+    if (auth instanceof Authenticator.Rejected rejected) {
+      return finish(error(rejected.error()), weight.usedWeight());
+    }
+    String accountId = ((Authenticator.Accepted) auth).accountId();
+    HttpResponse response =
+        switch (request.method()) {
+          case "POST" ->
+              HttpResponse.json(200, "{\"listenKey\":\"" + listenKeys.create(accountId) + "\"}");
+          case "PUT" ->
+              listenKeys.keepAlive(accountId)
+                  ? HttpResponse.json(200, "{}")
+                  : error(BinanceError.listenKeyNotFound());
+          default ->
+              listenKeys.close(accountId).isPresent()
+                  ? HttpResponse.json(200, "{}")
+                  : error(BinanceError.listenKeyNotFound());
+        };
+    return finish(response, weight.usedWeight());
   }
 
   private HttpResponse account(HttpRequest request) throws InterruptedException {
@@ -290,7 +333,8 @@ final class SimulatorHandler implements RequestHandler {
 
   private static String endpointOf(String path) {
     return switch (path) {
-      case RequestStats.ACCOUNT, RequestStats.PING, RequestStats.TIME -> path;
+      case RequestStats.ACCOUNT, RequestStats.PING, RequestStats.TIME, RequestStats.LISTEN_KEY ->
+          path;
       default -> RequestStats.OTHER;
     };
   }

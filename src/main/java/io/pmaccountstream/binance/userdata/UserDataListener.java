@@ -14,7 +14,8 @@ public interface UserDataListener {
    * A frame that is not a well-formed event (bad JSON, a missing or malformed field): kept, never
    * dropped silently.
    *
-   * @param rawFrame the frame as received (it carries no secret: the listen key is in the URL)
+   * @param rawFrame the frame as received, except that the stream's listen key, should the frame
+   *     carry it, is cut to its first characters (the key is a bearer credential)
    * @param reason why it was refused, for the dead letter
    */
   void onMalformed(String accountId, String rawFrame, String reason);

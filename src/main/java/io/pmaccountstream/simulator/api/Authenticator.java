@@ -40,7 +40,11 @@ public final class Authenticator {
     this.keys = Map.copyOf(keysByApiKey);
   }
 
-  public Result authenticate(HttpRequest request, long serverMillis) {
+  /**
+   * A USER_STREAM request ({@code /papi/v1/listenKey}): the API key alone, no signature or
+   * timestamp, as Binance documents these endpoints.
+   */
+  public Result authenticateApiKey(HttpRequest request) {
     Optional<String> apiKey = request.header(API_KEY_HEADER).map(String::trim);
     if (apiKey.isEmpty() || !KEY_FORMAT.matcher(apiKey.get()).matches()) {
       return new Rejected(BinanceError.apiKeyFormatInvalid());
@@ -49,6 +53,14 @@ public final class Authenticator {
     if (key == null) {
       return new Rejected(BinanceError.apiKeyRejected());
     }
+    return new Accepted(key.accountId());
+  }
+
+  public Result authenticate(HttpRequest request, long serverMillis) {
+    if (authenticateApiKey(request) instanceof Rejected rejected) {
+      return rejected;
+    }
+    Key key = keys.get(request.header(API_KEY_HEADER).orElseThrow().trim());
     QueryString query = QueryString.parse(request.rawQuery());
     if (query.hasDuplicates()) {
       return new Rejected(BinanceError.duplicateParameter());

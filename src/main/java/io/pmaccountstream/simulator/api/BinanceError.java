@@ -85,6 +85,11 @@ public record BinanceError(int httpStatus, int code, String msg) {
         500, -1001, "Internal error; unable to process your request. Please try again.");
   }
 
+  /** A keep-alive or close of a listen key that expired or never existed. */
+  public static BinanceError listenKeyNotFound() {
+    return new BinanceError(400, -1125, "This listenKey does not exist.");
+  }
+
   /** Not a Binance code: the simulator serves only a few paths. */
   public static BinanceError notFound(String method, String path) {
     return new BinanceError(

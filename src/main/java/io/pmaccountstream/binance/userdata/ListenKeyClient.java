@@ -1,0 +1,156 @@
+package io.pmaccountstream.binance.userdata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pmaccountstream.binance.AccountCredentials;
+import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.binance.ErrorTaxonomy;
+import io.pmaccountstream.binance.WeightBudget;
+import io.pmaccountstream.binance.WeightBudget.Admission;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST/PUT/DELETE /papi/v1/listenKey}: weight 1 each, spent from the shared {@link
+ * WeightBudget}; USER_STREAM, so the API key header alone (no signature). Never throws for what
+ * Binance or the network do: every outcome is an {@link Answer}. A 429 or 418 pauses the shared
+ * budget as a REST answer would.
+ */
+final class ListenKeyClient {
+
+  static final String PATH = "/papi/v1/listenKey";
+  static final int WEIGHT = 1;
+  static final int LISTEN_KEY_NOT_FOUND = -1125;
+
+  /**
+   * Longest a listenKey request waits for weight budget: the stream's scheduler threads are shared
+   * by every account, so a request that cannot go soon fails and is retried with the backoff.
+   */
+  static final Duration MAX_BUDGET_WAIT = Duration.ofSeconds(1);
+
+  private static final String API_KEY_HEADER = "X-MBX-APIKEY";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(-?\\d{1,9})");
+  private static final Pattern KEY_FORMAT = Pattern.compile("[A-Za-z0-9]{1,128}");
+  private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
+
+  /** The outcome of one listenKey request. */
+  sealed interface Answer {
+    /** POST answered a key. */
+    record Key(String listenKey) implements Answer {}
+
+    /** PUT or DELETE done. */
+    record Done() implements Answer {}
+
+    /** {@code -1125}: the key expired or never existed. */
+    record NoSuchKey() implements Answer {}
+
+    /** Anything else: not sent (budget), a transport error, or an error answer. */
+    record Failed(String reason) implements Answer {}
+  }
+
+  private final HttpClient http;
+  private final URI endpoint;
+  private final Duration deadline;
+  private final Duration weightMaxWait;
+  private final WeightBudget budget;
+
+  ListenKeyClient(HttpClient http, BinanceClientConfig config, WeightBudget budget) {
+    this.http = http;
+    this.endpoint = URI.create(stripSlash(config.baseUrl().toString()) + PATH);
+    this.deadline = config.responseDeadline();
+    this.weightMaxWait =
+        config.weightMaxWait().compareTo(MAX_BUDGET_WAIT) < 0
+            ? config.weightMaxWait()
+            : MAX_BUDGET_WAIT;
+    this.budget = budget;
+  }
+
+  Answer create(AccountCredentials account) {
+    return send("POST", account);
+  }
+
+  Answer keepAlive(AccountCredentials account) {
+    return send("PUT", account);
+  }
+
+  Answer close(AccountCredentials account) {
+    return send("DELETE", account);
+  }
+
+  private Answer send(String method, AccountCredentials account) {
+    try {
+      if (budget.await(WEIGHT, weightMaxWait) instanceof Admission.Refused refused) {
+        return new Answer.Failed("not sent: " + refused.kind() + " (" + refused.reason() + ")");
+      }
+      HttpRequest request =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(deadline)
+              .header(API_KEY_HEADER, account.apiKey().reveal())
+              .method(method, HttpRequest.BodyPublishers.noBody())
+              .build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return answer(method, response);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Answer.Failed("interrupted");
+    } catch (IOException e) {
+      return new Answer.Failed(
+          ErrorTaxonomy.forTransportError(e).kind() + ": " + e.getClass().getSimpleName());
+    }
+  }
+
+  private Answer answer(String method, HttpResponse<String> response) {
+    int status = response.statusCode();
+    String body = response.body() == null ? "" : response.body();
+    if (status == 200) {
+      return method.equals("POST") ? key(body) : new Answer.Done();
+    }
+    Optional<Integer> code = code(body);
+    Optional<Duration> retryAfter =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .filter(v -> DIGITS.matcher(v.trim()).matches())
+            .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())));
+    if (status == ErrorTaxonomy.IP_BANNED_STATUS) {
+      budget.banned(retryAfter);
+    } else if (status == ErrorTaxonomy.TOO_MANY_REQUESTS_STATUS) {
+      budget.rateLimited(retryAfter);
+    }
+    if (code.isPresent() && code.get() == LISTEN_KEY_NOT_FOUND) {
+      return new Answer.NoSuchKey();
+    }
+    ErrorTaxonomy.Verdict verdict = ErrorTaxonomy.forResponse(status, code);
+    return new Answer.Failed(
+        "HTTP " + status + code.map(c -> " code " + c).orElse("") + " (" + verdict.kind() + ")");
+  }
+
+  private static Answer key(String body) {
+    try {
+      JsonNode key = JSON.readTree(body).get("listenKey");
+      if (key != null && key.isTextual() && KEY_FORMAT.matcher(key.textValue()).matches()) {
+        return new Answer.Key(key.textValue());
+      }
+    } catch (IOException e) {
+      // reported below
+    }
+    return new Answer.Failed("HTTP 200 without a listenKey (BAD_PAYLOAD)");
+  }
+
+  private static Optional<Integer> code(String body) {
+    Matcher m = CODE.matcher(body);
+    return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}
