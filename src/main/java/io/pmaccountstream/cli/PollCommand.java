@@ -11,7 +11,6 @@ import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
 import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
-import io.pmaccountstream.poller.UserDataStreamControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -92,17 +91,9 @@ final class PollCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     PollService(PollerApp.Settings settings, Metrics metrics) {
-      this.app = PollerApp.create(settings, metrics.registry(), userDataStreams(settings));
+      this.app = PollerApp.create(settings, metrics.registry());
       app.producers().forEach(metrics::bindProducer);
       this.kafka = KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
-    }
-
-    /**
-     * The accounts' user-data streams (docs/push.md): polling only until the stream client of
-     * {@code binance.userdata} is wired here behind {@code binance.user.stream.enabled}.
-     */
-    private static UserDataStreamControl userDataStreams(PollerApp.Settings settings) {
-      return UserDataStreamControl.NONE;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.binance.userdata.UserDataStreamConfig;
+import io.pmaccountstream.binance.userdata.UserDataStreams;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.ops.HealthCheck;
@@ -41,7 +43,8 @@ public final class PollerApp implements AutoCloseable {
       Topics topics,
       PollerConfig poller,
       PollerGroupConfig group,
-      AdaptiveConfig adaptive) {
+      AdaptiveConfig adaptive,
+      UserDataStreamConfig userStream) {
 
     /**
      * Reads and validates every component's settings together; every problem is reported at once.
@@ -54,6 +57,7 @@ public final class PollerApp implements AutoCloseable {
       PollerGroupConfig group = PollerGroupConfig.from(reader);
       AdaptiveConfig adaptive = AdaptiveConfig.from(reader, poller.interval());
       Optional<BinanceClientConfig> binance = reader.component(BinanceClientConfig::from);
+      Optional<UserDataStreamConfig> userStream = reader.component(UserDataStreamConfig::from);
       reader.throwIfProblems();
       return new Settings(
           binance.orElseThrow(),
@@ -62,7 +66,8 @@ public final class PollerApp implements AutoCloseable {
           topics.orElseThrow(),
           poller,
           group,
-          adaptive);
+          adaptive,
+          userStream.orElseThrow());
     }
 
     public static List<io.pmaccountstream.config.ConfigField<?>> fields() {
@@ -74,6 +79,7 @@ public final class PollerApp implements AutoCloseable {
       fields.addAll(PollerConfig.fields());
       fields.addAll(PollerGroupConfig.fields());
       fields.addAll(AdaptiveConfig.fields());
+      fields.addAll(UserDataStreamConfig.fields());
       return fields;
     }
   }
@@ -187,7 +193,14 @@ public final class PollerApp implements AutoCloseable {
 
   /** Builds the app with real Kafka producers and the Binance client. */
   public static PollerApp create(Settings settings, MeterRegistry meters) {
-    return create(settings, meters, UserDataStreamControl.NONE);
+    BinanceAccountClient client = new BinanceAccountClient(settings.binance(), meters);
+    UserDataStreamControl streams =
+        settings.userStream().enabled()
+            ? new UserDataStreamsControl(
+                new UserDataStreams(
+                    settings.userStream(), settings.binance(), client.weightBudget(), meters))
+            : UserDataStreamControl.NONE;
+    return create(settings, client, meters, streams);
   }
 
   /**
@@ -196,7 +209,14 @@ public final class PollerApp implements AutoCloseable {
    */
   public static PollerApp create(
       Settings settings, MeterRegistry meters, UserDataStreamControl streams) {
-    BinanceAccountClient client = new BinanceAccountClient(settings.binance(), meters);
+    return create(settings, new BinanceAccountClient(settings.binance(), meters), meters, streams);
+  }
+
+  private static PollerApp create(
+      Settings settings,
+      BinanceAccountClient client,
+      MeterRegistry meters,
+      UserDataStreamControl streams) {
     return new PollerApp(
         settings,
         client,

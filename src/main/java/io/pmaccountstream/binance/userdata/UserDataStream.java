@@ -91,6 +91,7 @@ final class UserDataStream {
   private final Clock clock;
   private final Backoff backoff;
   private final MeterRegistry registry;
+  private final Gauge connectedGauge;
   private final Duration connectTimeout;
 
   private final Counter malformed;
@@ -148,10 +149,11 @@ final class UserDataStream {
     this.backoff = backoff;
     this.registry = registry;
     String id = account.accountId();
-    Gauge.builder("pmas.userdata.connected", this, s -> s.connected ? 1 : 0)
-        .description("1 while the account's user-data stream has an open connection, else 0")
-        .tag("account", id)
-        .register(registry);
+    this.connectedGauge =
+        Gauge.builder("pmas.userdata.connected", this, s -> s.connected ? 1 : 0)
+            .description("1 while the account's user-data stream has an open connection, else 0")
+            .tag("account", id)
+            .register(registry);
     this.malformed =
         Counter.builder("pmas.userdata.malformed")
             .description("User-data stream frames that were not well-formed events")
@@ -219,6 +221,8 @@ final class UserDataStream {
       }
       stopped = true;
       generation++;
+      // the gauge holds this stream: a later stream of the account (assigned again) registers anew
+      registry.remove(connectedGauge);
       cancel(keepAliveTask, pingTask, maxAgeTask, reconnectTask);
       open = socket;
       socket = null;

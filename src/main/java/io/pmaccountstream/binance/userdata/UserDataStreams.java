@@ -8,6 +8,8 @@ import io.pmaccountstream.binance.InputPolicy;
 import io.pmaccountstream.binance.WeightBudget;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +37,32 @@ import java.util.function.DoubleSupplier;
  */
 public final class UserDataStreams implements AutoCloseable {
 
+  private static final int THREADS = 4;
+
+  /** The listener of the accounts given at construction, when there are none. */
+  private static final UserDataListener NO_LISTENER =
+      new UserDataListener() {
+        @Override
+        public void onEvent(UserDataEvent event) {}
+
+        @Override
+        public void onMalformed(String accountId, String rawFrame, String reason) {}
+      };
+
+  private final UserDataStreamConfig config;
+  private final BinanceClientConfig client;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final DoubleSupplier jitter;
   private final ScheduledExecutorService scheduler;
   private final HttpClient http;
+  private final ListenKeyClient keys;
+  private final UserDataFrameParser parser;
   private final Map<String, UserDataStream> streams = new LinkedHashMap<>();
+  private final List<AccountCredentials> initial;
+  private final UserDataListener initialListener;
 
+  /** The streams of a fixed set of accounts, opened by {@link #start()}. */
   public UserDataStreams(
       UserDataStreamConfig config,
       BinanceClientConfig client,
@@ -69,10 +93,17 @@ public final class UserDataStreams implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       DoubleSupplier jitter) {
+    this.config = config;
+    this.client = client;
+    this.registry = registry;
+    this.clock = clock;
+    this.jitter = jitter;
+    this.initial = List.copyOf(accounts);
+    this.initialListener = listener;
     AtomicInteger threads = new AtomicInteger();
     this.scheduler =
         Executors.newScheduledThreadPool(
-            Math.max(1, Math.min(4, accounts.size())),
+            THREADS,
             runnable -> {
               Thread thread = new Thread(runnable, "user-data-" + threads.incrementAndGet());
               thread.setDaemon(true);
@@ -83,11 +114,38 @@ public final class UserDataStreams implements AutoCloseable {
             .connectTimeout(client.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    ListenKeyClient keys = new ListenKeyClient(http, client, budget);
-    UserDataFrameParser parser = new UserDataFrameParser(InputPolicy.from(client));
+    this.keys = new ListenKeyClient(http, client, budget);
+    this.parser = new UserDataFrameParser(InputPolicy.from(client));
+  }
+
+  /**
+   * Streams whose accounts come and go ({@link #start(Collection, UserDataListener)}, {@link
+   * #stop(Collection)}): a poller in a group opens the streams of the accounts it is assigned.
+   */
+  public UserDataStreams(
+      UserDataStreamConfig config,
+      BinanceClientConfig client,
+      WeightBudget budget,
+      MeterRegistry registry) {
+    this(config, client, List.of(), budget, NO_LISTENER, registry);
+  }
+
+  /** Opens the streams of the accounts given at construction (in the background). */
+  public void start() {
+    start(initial, initialListener);
+  }
+
+  /**
+   * Opens the streams of these accounts that are not open yet, in the background (connection
+   * failures are retried); their events go to {@code listener}.
+   */
+  public synchronized void start(
+      Collection<AccountCredentials> accounts, UserDataListener listener) {
     for (AccountCredentials account : accounts) {
-      streams.put(
-          account.accountId(),
+      if (streams.containsKey(account.accountId())) {
+        continue;
+      }
+      UserDataStream stream =
           new UserDataStream(
               account,
               config,
@@ -99,17 +157,28 @@ public final class UserDataStreams implements AutoCloseable {
               clock,
               new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff(), jitter),
               client.connectTimeout(),
-              registry));
+              registry);
+      streams.put(account.accountId(), stream);
+      stream.start();
     }
   }
 
-  /** Opens every account's stream (in the background: connection failures are retried). */
-  public void start() {
-    streams.values().forEach(UserDataStream::start);
+  /** Closes these accounts' streams and deletes their keys. */
+  public void stop(Collection<String> accountIds) {
+    List<UserDataStream> closing = new ArrayList<>();
+    synchronized (this) {
+      for (String id : accountIds) {
+        UserDataStream stream = streams.remove(id);
+        if (stream != null) {
+          closing.add(stream);
+        }
+      }
+    }
+    closing.forEach(UserDataStream::close);
   }
 
-  /** Each account's stream now, by account id. */
-  public Map<String, StreamHealth> health() {
+  /** Each open account's stream now, by account id. */
+  public synchronized Map<String, StreamHealth> health() {
     Map<String, StreamHealth> health = new LinkedHashMap<>();
     streams.forEach((id, stream) -> health.put(id, stream.health()));
     return health;
@@ -119,7 +188,11 @@ public final class UserDataStreams implements AutoCloseable {
   @Override
   public void close() {
     try {
-      streams.values().forEach(UserDataStream::close);
+      List<String> open;
+      synchronized (this) {
+        open = List.copyOf(streams.keySet());
+      }
+      stop(open);
     } finally {
       scheduler.shutdownNow();
       try {
