@@ -273,6 +273,9 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> flags = connection.flags();
     flags.put("binance.base.url", simulator.baseUrl());
     flags.put("binance.time.url", simulator.baseUrl() + "/fapi/v1/time");
+    // The push path too: the simulator's user-data stream triggers polls as accounts change.
+    flags.put("binance.user.stream.enabled", "true");
+    flags.put("binance.ws.base.url", simulator.wsBaseUrl());
     flags.put("poll.interval", pollInterval);
     flags.put("derive.application.id", "pm-account-stream-demo");
     // In the work directory, not under /tmp (which the OS may clean: Streams warns about it).

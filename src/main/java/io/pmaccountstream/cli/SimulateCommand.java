@@ -230,6 +230,7 @@ final class SimulateCommand implements Callable<Integer> {
             "Credentials of " + simulator.accounts().size() + " accounts written to " + file);
       }
       out.println("Binance PM simulator listening on " + simulator.baseUrl());
+      out.println("User-data streams (binance.ws.base.url) on " + simulator.wsBaseUrl());
       out.println("Accounts: " + describe(simulator.accounts()));
       out.flush();
       awaitStop(runFor);
