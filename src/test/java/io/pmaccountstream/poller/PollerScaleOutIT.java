@@ -109,6 +109,7 @@ class PollerScaleOutIT {
 
     // steady state: every account polled by exactly one of the three
     Map<String, String> owners = awaitSteadyOwners(Set.of("poller-1", "poller-2", "poller-3"));
+    awaitOneStreamPerAccount("three instances");
     Set<String> ofKilled = accountsOf(owners, "poller-1");
     assertThat(ofKilled).isNotEmpty();
 
@@ -124,6 +125,7 @@ class PollerScaleOutIT {
 
     startChild("poller-4");
     Map<String, String> after = awaitSteadyOwners(Set.of("poller-2", "poller-3", "poller-4"));
+    awaitOneStreamPerAccount("after a kill -9 and a join");
     assertThat(accountsOf(after, "poller-4")).isNotEmpty();
 
     // SIGTERM: the instance leaves the group (static member or not) after flushing, so its
@@ -302,6 +304,24 @@ class PollerScaleOutIT {
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /**
+   * Every account's user-data stream open exactly once: its owner opened it, a former owner closed
+   * it (or died, and the broken connection went with it).
+   */
+  private void awaitOneStreamPerAccount(String when) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              Map<String, Integer> open = new TreeMap<>();
+              simulator.accounts().forEach(a -> open.put(a.id(), simulator.openStreams(a.id())));
+              assertThat(open.values())
+                  .as("open user-data streams per account, %s: %s", when, open)
+                  .containsOnly(1);
+            });
+  }
+
   /** {@code pm-account-stream poll} in a JVM of its own, with the shipped group defaults. */
   private void startChild(String name) throws IOException {
     Path config = work.resolve(name + ".properties");
@@ -322,6 +342,9 @@ class PollerScaleOutIT {
     properties.put("poll.emit", "every-poll");
     properties.put("poll.max.concurrent", "4");
     properties.put("poller.instance.id", name);
+    // each owner opens the user-data streams of its accounts, and closes them when they move
+    properties.put("binance.user.stream.enabled", "true");
+    properties.put("binance.ws.base.url", simulator.wsBaseUrl());
     properties.put("poller.group.id", group);
     properties.put("poller.assignment.topic", group + "-assignment");
     properties.put("ops.http.port", "0");
