@@ -43,7 +43,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--sections",
       split = ",",
-      description = "Sections to run, in this order: 1,2,3,3b,4,5,6 (default: all)")
+      description = "Sections to run, in this order: 1,2p,2,3,3b,4,5,6 (default: all)")
   List<String> sections = new ArrayList<>();
 
   @Option(names = "--quick", description = "Smoke run of about 2 minutes with small counts")
@@ -75,6 +75,7 @@ public final class BenchMain implements Callable<Integer> {
   static List<Section> allSections() {
     return List.of(
         new BaselineSection(),
+        new PassThroughSection(),
         new DeriveThroughputSection(),
         new ReplaySection(),
         new DerivationLogicSection(),
