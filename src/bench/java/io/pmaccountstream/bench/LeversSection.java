@@ -1,0 +1,100 @@
+package io.pmaccountstream.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Section 2l: each performance lever of derive measured before/after in the same run. derive (1
+ * thread, exactly-once, from scratch, on the preloaded input) with its shipped settings, then with
+ * one lever turned back or another tried, through the same {@code kafka.}-prefixed overrides a user
+ * has. The figure is each variant's rate after the first commit and its ratio to the shipped
+ * settings' rate of this section.
+ */
+final class LeversSection implements Section {
+
+  static final String ID = "2l";
+
+  /** A variant: its label and the configuration lines it adds to derive's. */
+  record Lever(String label, Map<String, String> overrides) {}
+
+  static final List<Lever> LEVERS =
+      List.of(
+          new Lever("shipped settings", Map.of()),
+          new Lever(
+              "store cache off (statestore.cache.max.bytes=0): changelog once per record",
+              Map.of("kafka.statestore.cache.max.bytes", "0")),
+          new Lever(
+              "Streams' producer defaults (linger 100 ms, batch 16 KiB)",
+              Map.of("kafka.producer.linger.ms", "100", "kafka.producer.batch.size", "16384")),
+          new Lever("producer compression lz4", Map.of("kafka.producer.compression.type", "lz4")),
+          new Lever(
+              "commit interval 100 ms (the default before)",
+              Map.of("derive.commit.interval", "100ms")),
+          new Lever(
+              "everything as before this work (cache off, Streams' producer and poll.ms, commit"
+                  + " 100 ms)",
+              orderedMap(
+                  "derive.commit.interval", "100ms",
+                  "kafka.statestore.cache.max.bytes", "0",
+                  "kafka.producer.linger.ms", "100",
+                  "kafka.producer.batch.size", "16384",
+                  "kafka.poll.ms", "100")));
+
+  private static Map<String, String> orderedMap(String... keyValues) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      m.put(keyValues[i], keyValues[i + 1]);
+    }
+    return m;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String title() {
+    return "derive levers, before/after";
+  }
+
+  @Override
+  public Optional<String> unavailable(BenchContext context) {
+    return new DeriveThroughputSection().unavailable(context);
+  }
+
+  @Override
+  public void run(BenchContext context) throws Exception {
+    Report report = context.report();
+    PipelineInput input = PipelineInput.of(context);
+    report.setting(ID, "records", input.records());
+    report.setting(
+        ID, "derive", "derive command, 1 stream thread, exactly_once_v2, child JVM -Xmx1g");
+    double shipped = 0;
+    int index = 0;
+    for (Lever lever : LEVERS) {
+      report.setting(ID, "variant " + lever.label(), lever.overrides().toString());
+      StreamsRun run =
+          DeriveThroughputSection.derive(
+              context,
+              "derive-lever-" + index++,
+              PipelineInput.TOPICS,
+              input.records(),
+              lever.overrides());
+      report.figure(ID, lever.label(), run.steady(), "records/s", null, run.incidents());
+      if (shipped == 0) {
+        shipped = run.steady();
+      } else {
+        report.figure(
+            ID,
+            lever.label() + ", ratio to shipped",
+            run.steady() / shipped,
+            "×",
+            null,
+            "below 1: the shipped setting is faster");
+      }
+    }
+  }
+}
