@@ -126,6 +126,9 @@ final class DeriveThroughputSection implements Section {
                 Topics.DEAD_LETTER.name() + "=" + topics.deadLetter(),
                 "derive.application.id=" + applicationId,
                 "ops.http.port=0",
+                // every snapshot emits (events and the latest snapshot) as it would live: with the
+                // default first-start, a history older than the app's start only warms the state up
+                "derive.emit.from=all",
                 "derive.state.dir="
                     + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath()));
     extra.forEach((key, value) -> lines.add(key + "=" + value));
