@@ -4,10 +4,12 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -22,6 +24,9 @@ final class BaselineSection implements Section {
   static final String PRODUCE = "produce (ProducerPerformance)";
   static final String CONSUME = "consume (ConsumerPerformance, fetch)";
   static final String TOPIC = "pmas-bench.baseline";
+
+  /** Each tool runs this many times; the median is the figure, the spread says how stable. */
+  static final int REPEATS = 3;
 
   /** Confluent framing: magic byte 0 and a 4-byte schema id before the Avro binary. */
   private static final int CONFLUENT_HEADER_BYTES = 5;
@@ -67,48 +72,75 @@ final class BaselineSection implements Section {
     report.setting(ID, "producerProps", "acks=all, tool defaults otherwise");
     report.figure(ID, "record size (encoded AccountSnapshot + 5)", recordSize, "bytes");
 
-    List<String> produced =
-        runTool(
-            context,
-            "producer-perf",
-            "org.apache.kafka.tools.ProducerPerformance",
-            List.of(
-                "--bootstrap-server",
-                context.bootstrapServers(),
-                "--topic",
-                TOPIC,
-                "--num-records",
-                Long.toString(records),
-                "--record-size",
-                Integer.toString(recordSize),
-                "--throughput",
-                "-1",
-                "--command-property",
-                "acks=all"));
-    Matcher p = lastMatch(PRODUCED, produced, "ProducerPerformance");
-    report.figure(ID, PRODUCE, Double.parseDouble(p.group(2)), "records/s");
-    report.figure(
-        ID, "produce latency p99 (ProducerPerformance)", Double.parseDouble(p.group(8)), "ms");
+    int repeats = REPEATS;
+    report.setting(ID, "repeats", repeats);
+    List<Double> produceRates = new ArrayList<>();
+    List<Double> produceP99s = new ArrayList<>();
+    List<Double> fetchRates = new ArrayList<>();
+    List<Double> consumeRates = new ArrayList<>();
+    for (int i = 1; i <= repeats; i++) {
+      List<String> produced =
+          runTool(
+              context,
+              "producer-perf",
+              "org.apache.kafka.tools.ProducerPerformance",
+              List.of(
+                  "--bootstrap-server",
+                  context.bootstrapServers(),
+                  "--topic",
+                  TOPIC,
+                  "--num-records",
+                  Long.toString(records),
+                  "--record-size",
+                  Integer.toString(recordSize),
+                  "--throughput",
+                  "-1",
+                  "--command-property",
+                  "acks=all"));
+      Matcher p = lastMatch(PRODUCED, produced, "ProducerPerformance");
+      produceRates.add(Double.parseDouble(p.group(2)));
+      produceP99s.add(Double.parseDouble(p.group(8)));
 
-    List<String> consumed =
-        runTool(
-            context,
-            "consumer-perf",
-            "org.apache.kafka.tools.ConsumerPerformance",
-            List.of(
-                "--bootstrap-server",
-                context.bootstrapServers(),
-                "--topic",
-                TOPIC,
-                "--num-records",
-                Long.toString(records),
-                "--group",
-                "pmas-bench-consumer-perf-" + System.currentTimeMillis(),
-                "--hide-header"));
-    ConsumerFigures c = ConsumerFigures.parse(consumed);
-    report.figure(ID, CONSUME, c.fetchRecordsPerSecond(), "records/s");
-    report.figure(
-        ID, "consume incl. group join (ConsumerPerformance)", c.recordsPerSecond(), "records/s");
+      // the topic holds i × records by now: every run reads the first records of it
+      List<String> consumed =
+          runTool(
+              context,
+              "consumer-perf",
+              "org.apache.kafka.tools.ConsumerPerformance",
+              List.of(
+                  "--bootstrap-server",
+                  context.bootstrapServers(),
+                  "--topic",
+                  TOPIC,
+                  "--num-records",
+                  Long.toString(records),
+                  "--group",
+                  "pmas-bench-consumer-perf-" + System.currentTimeMillis(),
+                  "--hide-header"));
+      ConsumerFigures c = ConsumerFigures.parse(consumed);
+      fetchRates.add(c.fetchRecordsPerSecond());
+      consumeRates.add(c.recordsPerSecond());
+    }
+    figure(report, PRODUCE, produceRates, "records/s");
+    figure(report, "produce latency p99 (ProducerPerformance)", produceP99s, "ms");
+    figure(report, CONSUME, fetchRates, "records/s");
+    figure(report, "consume incl. group join (ConsumerPerformance)", consumeRates, "records/s");
+  }
+
+  /**
+   * The median of the repeated runs as the figure, the runs and their spread in its note, and the
+   * spread ((max - min) / median) as a figure of its own.
+   */
+  private static void figure(Report report, String name, List<Double> values, String unit) {
+    List<Double> sorted = values.stream().sorted().toList();
+    double median =
+        sorted.size() % 2 == 1
+            ? sorted.get(sorted.size() / 2)
+            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+    double spread = median == 0 ? 0 : (sorted.get(sorted.size() - 1) - sorted.get(0)) / median;
+    String runs = values.stream().map(Report.Figures::format).collect(Collectors.joining(", "));
+    report.figure(ID, name, median, unit, null, "median of " + values.size() + " runs: " + runs);
+    report.figure(ID, name + ", spread (max - min) / median", spread * 100, "%");
   }
 
   private static List<String> runTool(

@@ -43,7 +43,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--sections",
       split = ",",
-      description = "Sections to run, in this order: 1,2,3,3b,4,5,6 (default: all)")
+      description =
+          "Sections to run, in this order: 1,2p,2,2l,3,3b,4,5,6,growth (default: all but growth)")
   List<String> sections = new ArrayList<>();
 
   @Option(names = "--quick", description = "Smoke run of about 2 minutes with small counts")
@@ -71,16 +72,22 @@ public final class BenchMain implements Callable<Integer> {
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 
-  /** Every section, in the order they run and print. */
+  /**
+   * Every section, in the order they run and print: one line registers one. Those that are not
+   * {@link Section#inDefaultSuite()} run only when named with {@code --sections}.
+   */
   static List<Section> allSections() {
     return List.of(
         new BaselineSection(),
+        new PassThroughSection(),
         new DeriveThroughputSection(),
+        new LeversSection(),
         new ReplaySection(),
         new DerivationLogicSection(),
         new LatencySection(),
         new PollerScaleSection(),
         new SerdeSection(),
+        new GrowthSection(),
         new ScaleOutSection());
   }
 
@@ -136,7 +143,7 @@ public final class BenchMain implements Callable<Integer> {
 
   private List<Section> select() {
     if (sections.isEmpty()) {
-      return allSections();
+      return allSections().stream().filter(Section::inDefaultSuite).toList();
     }
     List<Section> selected = new ArrayList<>();
     for (Section s : allSections()) {

@@ -15,6 +15,8 @@ import io.pmaccountstream.simulator.Change;
 import io.pmaccountstream.simulator.SimulatedAccount;
 import io.pmaccountstream.streams.DerivationSerdes;
 import io.pmaccountstream.streams.DerivationTopology;
+import io.pmaccountstream.streams.DeriveApp;
+import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,12 +50,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * of this JVM, so no clock offset enters. A change is matched to its event by (accountId,
  * updateTime): the simulator gives every change a new updateTime.
  *
- * <p>Runs ({@link #VARIANTS}): exactly-once v2 and at-least-once with the derive app's settings
- * (commit interval 100 ms, Streams' default poll.ms 100), then exactly-once with poll.ms 10, and
- * with commit interval 50 ms and poll.ms 10 (the knobs that trade latency for transactions).
- * Everything else is equal: Streams producer linger 5 ms (the poller's; Streams' own default is 100
- * ms), one stream thread, default levels. One change per account is in flight at a time, and an
- * account changes at most every 300 ms.
+ * <p>Runs ({@link #VARIANTS}): exactly-once v2 and at-least-once with the derive app's shipped
+ * Kafka Streams settings ({@link DeriveApp#streamsProperties}: its commit interval, poll.ms and
+ * producer tuning), then exactly-once with what derive shipped before (commit interval 100 ms,
+ * Streams' own poll.ms 100 and producer linger 100 ms) to show what the defaults buy, and with the
+ * shipped settings but the old 100 ms commit interval. Each variant names what it overrides; one
+ * stream thread, default levels. One change per account is in flight at a time, and an account
+ * changes at most every 300 ms.
  */
 final class LatencySection implements Section {
 
@@ -61,39 +64,34 @@ final class LatencySection implements Section {
   private static final int ACCOUNTS = 10;
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
-  /** The derive app's default commit interval, and Kafka Streams' default poll.ms. */
-  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
-
-  private static final Duration DEFAULT_POLL = Duration.ofMillis(100);
-
   /**
-   * One run: the processing guarantee, the commit interval and Streams' {@code poll.ms} (how long
-   * an idle stream thread blocks in poll before it looks at the commit interval again: with
-   * exactly-once, a record processed just after a commit waits for the next commit, and that can
-   * come up to poll.ms late).
+   * One run: the processing guarantee and the Kafka Streams settings it overrides in derive's
+   * shipped ones ({@code poll.ms}: how long an idle stream thread blocks in poll before it looks at
+   * the commit interval again; with exactly-once, a record processed just after a commit waits for
+   * the next commit, and that can come up to poll.ms late).
    */
-  record Variant(
-      String label, String guarantee, Duration commitInterval, Duration pollMs, double p99Target) {}
+  record Variant(String label, String guarantee, Map<String, Object> overrides, Double p99Target) {}
 
   static final List<Variant> VARIANTS =
       List.of(
+          new Variant("exactly-once", StreamsConfig.EXACTLY_ONCE_V2, Map.of(), 100.0),
+          new Variant("at-least-once", StreamsConfig.AT_LEAST_ONCE, Map.of(), 20.0),
           new Variant(
-              "exactly-once", StreamsConfig.EXACTLY_ONCE_V2, COMMIT_INTERVAL, DEFAULT_POLL, 150),
-          new Variant(
-              "at-least-once", StreamsConfig.AT_LEAST_ONCE, COMMIT_INTERVAL, DEFAULT_POLL, 50),
-          new Variant(
-              "exactly-once, poll.ms 10",
+              "exactly-once, before (commit 100 ms, poll.ms 100, linger 100 ms)",
               StreamsConfig.EXACTLY_ONCE_V2,
-              COMMIT_INTERVAL,
-              Duration.ofMillis(10),
-              150),
+              Map.of(
+                  StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                  100L,
+                  StreamsConfig.POLL_MS_CONFIG,
+                  100L,
+                  StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                  100),
+              null),
           new Variant(
-              "exactly-once, commit 50 ms, poll.ms 10",
+              "exactly-once, commit 100 ms",
               StreamsConfig.EXACTLY_ONCE_V2,
-              Duration.ofMillis(50),
-              Duration.ofMillis(10),
-              150));
-  private static final int LINGER_MS = 5;
+              Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L),
+              null));
   private static final Duration MIN_GAP = Duration.ofMillis(300);
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
   private static final int WARM_UP_CHANGES_PER_ACCOUNT = 5;
@@ -123,17 +121,10 @@ final class LatencySection implements Section {
     report.setting(ID, "changes", changes);
     report.setting(ID, "accounts", ACCOUNTS);
     report.setting(ID, "pollInterval", "100ms");
+    report.setting(ID, "derive Streams settings", "DeriveApp.streamsProperties (shipped)");
     for (Variant v : VARIANTS) {
-      report.setting(
-          ID,
-          "run " + v.label(),
-          v.guarantee()
-              + ", commit.interval.ms="
-              + v.commitInterval().toMillis()
-              + ", poll.ms="
-              + v.pollMs().toMillis());
+      report.setting(ID, "run " + v.label(), v.guarantee() + ", overrides " + v.overrides());
     }
-    report.setting(ID, "streamsProducerLingerMs", LINGER_MS);
     report.setting(ID, "minGapBetweenChangesOfOneAccount", "300ms");
     report.setting(
         ID,
@@ -235,7 +226,7 @@ final class LatencySection implements Section {
         label + " p99",
         latencies.percentileMillis(99),
         "ms",
-        Report.Target.atMost(variant.p99Target()),
+        variant.p99Target() == null ? null : Report.Target.atMost(variant.p99Target()),
         "");
     report.figure(ID, label + " max", latencies.maxMillis(), "ms");
     report.figure(ID, label + " changes measured", latencies.count(), "changes");
@@ -281,17 +272,24 @@ final class LatencySection implements Section {
       Variant variant,
       String run)
       throws InterruptedException {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pmas-bench-latency-" + run);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, variant.guarantee());
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, variant.commitInterval().toMillis());
-    props.put(StreamsConfig.POLL_MS_CONFIG, variant.pollMs().toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    props.put(
-        StreamsConfig.STATE_DIR_CONFIG,
+    Map<String, String> flags = new HashMap<>();
+    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers());
+    flags.put(
+        KafkaConnection.SCHEMA_REGISTRY_URL.name(), context.schemaRegistryUrl().orElseThrow());
+    flags.put(Topics.SNAPSHOTS.name(), topics.snapshots());
+    flags.put(Topics.STATUS_TRANSITIONS.name(), topics.statusTransitions());
+    flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
+    flags.put(Topics.LATEST.name(), topics.latest());
+    flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
+    flags.put(Topics.DERIVE_DEAD_LETTER.name(), topics.deriveDeadLetter());
+    flags.put(DeriveConfig.APPLICATION_ID.name(), "pmas-bench-latency-" + run);
+    flags.put(
+        DeriveConfig.STATE_DIR.name(),
         context.workDir().resolve("state").resolve(run).toAbsolutePath().toString());
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
+    ConfigReader reader = new ConfigReader(Settings.ofFlags(flags));
+    Properties props = DeriveApp.streamsProperties(DeriveApp.Settings.from(reader));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, variant.guarantee());
+    props.putAll(variant.overrides());
     KafkaStreams streams =
         new KafkaStreams(
             DerivationTopology.build(

@@ -36,14 +36,28 @@ final class PipelineInput {
       return existing;
     }
     Scale scale = context.scale();
-    long count = scale.pipelineRecords();
-    int accounts = scale.accounts();
+    long began = System.nanoTime();
+    PipelineInput input = preload(context, TOPICS, scale.pipelineRecords(), scale.accounts());
+    double seconds = (System.nanoTime() - began) / 1e9;
+    context.attribute(PipelineInput.class, input);
+    Report report = context.report();
+    report.setting("2", "preloadedSnapshots", input.records());
+    report.setting("2", "preloadAccounts", scale.accounts());
+    report.setting("2", "preloadRecordsPerSecond", Math.round(input.records() / seconds));
+    return input;
+  }
+
+  /**
+   * Writes {@code count} snapshots of {@code accounts} accounts to a new {@code topics.snapshots()}
+   * (its output topics deleted), one observation per account per second.
+   */
+  static PipelineInput preload(BenchContext context, Topics topics, long count, int accounts)
+      throws InterruptedException {
     Instant start = RealisticSnapshots.startEndingNow(accounts, count, STEP);
     context.deleteTopics(
         Set.of(
-            TOPICS.statusTransitions(), TOPICS.lowUniMmr(), TOPICS.latest(), TOPICS.deadLetter()));
-    context.recreateTopics(Set.of(TOPICS.snapshots()));
-    long began = System.nanoTime();
+            topics.statusTransitions(), topics.lowUniMmr(), topics.latest(), topics.deadLetter()));
+    context.recreateTopics(Set.of(topics.snapshots()));
     long sent;
     try (ConfluentAvroSerializer<AccountSnapshot> serializer = new ConfluentAvroSerializer<>()) {
       serializer.configure(
@@ -51,19 +65,12 @@ final class PipelineInput {
       sent =
           Preloader.preload(
               context.bootstrapServers(),
-              TOPICS.snapshots(),
+              topics.snapshots(),
               new RealisticSnapshots(accounts, count, 3, start, STEP),
               serializer);
     }
-    double seconds = (System.nanoTime() - began) / 1e9;
     Instant last = start.plus(STEP.multipliedBy(count / accounts)).plusSeconds(1);
-    PipelineInput input = new PipelineInput(sent, start, last);
-    context.attribute(PipelineInput.class, input);
-    Report report = context.report();
-    report.setting("2", "preloadedSnapshots", sent);
-    report.setting("2", "preloadAccounts", accounts);
-    report.setting("2", "preloadRecordsPerSecond", Math.round(sent / seconds));
-    return input;
+    return new PipelineInput(sent, start, last);
   }
 
   long records() {

@@ -50,7 +50,6 @@ final class PollerScaleSection implements Section {
     int accounts = scale.pollerAccounts();
     Duration window = scale.pollerWindow();
     Duration warmUp = Duration.ofSeconds(Math.max(5, Math.min(15, window.toSeconds() / 4)));
-    context.recreateTopics(Set.of(TOPIC));
     report.setting(ID, "accounts", accounts);
     report.setting(ID, "interval", "1s");
     report.setting(ID, "warmUpSeconds", warmUp.toSeconds());
@@ -62,6 +61,42 @@ final class PollerScaleSection implements Section {
         "defaults (emit=changes, jitter 0.1, max.concurrent 32, binance.max.connections 16) but"
             + " poll.interval=1s and the weight budget raised");
 
+    Measured m = measure(context, accounts, window, warmUp, "poller-scale");
+    report.figure(ID, "poller CPU", m.cpuCores(), "cores", Report.Target.atMost(0.5), "");
+    report.figure(
+        ID, "poller heap after GC", m.heapAfterGcMiB(), "MiB", Report.Target.atMost(256), "");
+    report.figure(
+        ID,
+        "account requests served",
+        m.served(),
+        "requests/s",
+        Report.Target.atLeast(accounts * 0.99),
+        "asked: " + accounts + "/s");
+    JsonNode result = m.result();
+    report.figure(ID, "polls started", result.get("pollsPerSecond").asDouble(), "polls/s");
+    report.figure(ID, "scheduling lag p50", result.get("lagP50Millis").asDouble(), "ms");
+    report.figure(
+        ID,
+        "scheduling lag p99",
+        result.get("lagP99Millis").asDouble(),
+        "ms",
+        Report.Target.atMost(50),
+        "");
+    report.figure(ID, "scheduling lag max", result.get("lagMaxMillis").asDouble(), "ms");
+    report.figure(ID, "poller GC time in window", result.get("gcMillisInWindow").asDouble(), "ms");
+  }
+
+  /** What one poller run measured: CPU, heap after GC, requests served and the child's result. */
+  record Measured(double cpuCores, double heapAfterGcMiB, double served, JsonNode result) {}
+
+  /**
+   * Runs the poller child on {@code accounts} simulated accounts polled once a second (weight
+   * budget raised), warms up, then measures over {@code window}.
+   */
+  static Measured measure(
+      BenchContext context, int accounts, Duration window, Duration warmUp, String name)
+      throws Exception {
+    context.recreateTopics(Set.of(TOPIC));
     try (BinancePmSimulator simulator =
         BinancePmSimulator.builder()
             .scenario("many")
@@ -70,7 +105,7 @@ final class PollerScaleSection implements Section {
             .weightLimit(WEIGHT_LIMIT)
             .build()
             .start()) {
-      Path config = context.workDir().resolve("poller-scale.properties");
+      Path config = context.workDir().resolve(name + ".properties");
       simulator.writeCredentials(config);
       Files.writeString(
           config,
@@ -93,7 +128,7 @@ final class PollerScaleSection implements Section {
       RequestStats stats = simulator.stats();
       try (ChildJvm poller =
           ChildJvm.start(
-              "poller-scale",
+              name,
               List.of(HEAP),
               PollerScaleChild.class.getName(),
               List.of(
@@ -111,48 +146,20 @@ final class PollerScaleSection implements Section {
                 }
               })) {
         int exit = poller.awaitExit(warmUp.plus(window).plus(Duration.ofMinutes(2)));
-        JsonNode result = result(poller.stdout(), exit, context);
+        JsonNode result = result(poller.stdout(), exit, context, name);
         double served =
             (requestsAtEnd.get() - requestsAtStart.get())
                 / ((endNanos.get() - startNanos.get()) / 1e9);
-        report.figure(
-            ID,
-            "poller CPU",
+        return new Measured(
             result.get("cpuCores").asDouble(),
-            "cores",
-            Report.Target.atMost(0.5),
-            "");
-        report.figure(
-            ID,
-            "poller heap after GC",
             result.get("heapAfterGcBytes").asDouble() / (1024 * 1024),
-            "MiB",
-            Report.Target.atMost(256),
-            "");
-        report.figure(
-            ID,
-            "account requests served",
             served,
-            "requests/s",
-            Report.Target.atLeast(accounts * 0.99),
-            "asked: " + accounts + "/s");
-        report.figure(ID, "polls started", result.get("pollsPerSecond").asDouble(), "polls/s");
-        report.figure(ID, "scheduling lag p50", result.get("lagP50Millis").asDouble(), "ms");
-        report.figure(
-            ID,
-            "scheduling lag p99",
-            result.get("lagP99Millis").asDouble(),
-            "ms",
-            Report.Target.atMost(50),
-            "");
-        report.figure(ID, "scheduling lag max", result.get("lagMaxMillis").asDouble(), "ms");
-        report.figure(
-            ID, "poller GC time in window", result.get("gcMillisInWindow").asDouble(), "ms");
+            result);
       }
     }
   }
 
-  private static JsonNode result(List<String> stdout, int exit, BenchContext context)
+  private static JsonNode result(List<String> stdout, int exit, BenchContext context, String name)
       throws Exception {
     for (String line : stdout) {
       if (line.startsWith("RESULT ")) {
@@ -163,6 +170,6 @@ final class PollerScaleSection implements Section {
         "the poller exited with "
             + exit
             + " without a result; see "
-            + context.logDir().resolve("poller-scale.stderr.log"));
+            + context.logDir().resolve(name + ".stderr.log"));
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,23 +44,54 @@ final class ReplaySection implements Section {
   public void run(BenchContext context) throws Exception {
     Report report = context.report();
     PipelineInput input = PipelineInput.of(context);
+    report.setting(ID, "records", input.records());
+    report.setting(ID, "output", "Avro container files (events), replay --quiet, child JVM -Xmx1g");
+    Rates rates = replay(context, "replay", PipelineInput.TOPICS, input);
+    report.figure(ID, "replay, launch to exit", rates.fromLaunch(), "records/s");
+    double rate = rates.fromLaunch();
+    String basis = "launch to exit, JVM start-up included";
+    if (rates.own().isPresent()) {
+      rate = rates.own().getAsDouble();
+      basis = "replay's own timing (JVM start-up excluded)";
+      report.figure(
+          ID, "replay, its own timing", rate, "records/s", null, rates.read() + " records read");
+    }
+    double replayRate = rate;
+    String note = basis;
+    report
+        .find(BaselineSection.ID, BaselineSection.CONSUME)
+        .ifPresent(
+            consume ->
+                report.figure(
+                    ID,
+                    "ratio to baseline consume",
+                    replayRate / consume.value(),
+                    "×",
+                    Report.Target.atLeast(0.6),
+                    note + " vs the median consume"));
+  }
+
+  /** Launch-to-exit rate, replay's own rate (when it printed it) and the records it read. */
+  record Rates(double fromLaunch, OptionalDouble own, long read) {}
+
+  /** Runs the replay command over the whole of {@code input} on {@code topics.snapshots()}. */
+  static Rates replay(BenchContext context, String name, Topics topics, PipelineInput input)
+      throws Exception {
     String run = Long.toString(System.currentTimeMillis());
-    Path config = context.workDir().resolve("replay-" + run + ".properties");
-    Path out = context.workDir().resolve("replay-" + run + ".avro");
+    Path config = context.workDir().resolve(name + "-" + run + ".properties");
+    Path out = context.workDir().resolve(name + "-" + run + ".avro");
     Files.writeString(
         config,
         String.join(
             "\n",
             "bootstrap.servers=" + context.bootstrapServers(),
             "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
-            Topics.SNAPSHOTS.name() + "=" + PipelineInput.TOPICS.snapshots(),
+            Topics.SNAPSHOTS.name() + "=" + topics.snapshots(),
             ""));
-    report.setting(ID, "records", input.records());
-    report.setting(ID, "output", "Avro container files (events), replay --quiet, child JVM -Xmx1g");
     long launched = System.nanoTime();
     try (ChildJvm replay =
         ChildJvm.start(
-            "replay",
+            name,
             List.of("-Xmx1g"),
             Cli.MAIN_CLASS,
             List.of(
@@ -81,33 +113,19 @@ final class ReplaySection implements Section {
             "replay exited with "
                 + exit
                 + "; see "
-                + context.logDir().resolve("replay.stderr.log"));
+                + context.logDir().resolve(name + ".stderr.log"));
       }
     }
     double seconds = (System.nanoTime() - launched) / 1e9;
-    report.figure(ID, "replay, launch to exit", input.records() / seconds, "records/s");
-    Optional<Matcher> own = ownTiming(context.logDir().resolve("replay.stderr.log"));
-    double rate = input.records() / seconds;
-    String basis = "launch to exit, JVM start-up included";
-    if (own.isPresent()) {
-      long read = Long.parseLong(own.get().group(2).replace(",", ""));
-      rate = read / Double.parseDouble(own.get().group(1));
-      basis = "replay's own timing (JVM start-up excluded)";
-      report.figure(ID, "replay, its own timing", rate, "records/s", null, read + " records read");
+    Optional<Matcher> own = ownTiming(context.logDir().resolve(name + ".stderr.log"));
+    if (own.isEmpty()) {
+      return new Rates(input.records() / seconds, OptionalDouble.empty(), input.records());
     }
-    double replayRate = rate;
-    String note = basis;
-    report
-        .find(BaselineSection.ID, BaselineSection.CONSUME)
-        .ifPresent(
-            consume ->
-                report.figure(
-                    ID,
-                    "ratio to baseline consume",
-                    replayRate / consume.value(),
-                    "×",
-                    null,
-                    note));
+    long read = Long.parseLong(own.get().group(2).replace(",", ""));
+    return new Rates(
+        input.records() / seconds,
+        OptionalDouble.of(read / Double.parseDouble(own.get().group(1))),
+        read);
   }
 
   /** replay's summary line on stderr: "done in 4.776s: 100,000 records read ...". */

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The counts and times of one run. {@link #full()} keeps the whole suite under 15 minutes on 2
+ * The counts and times of one run. {@link #full()} keeps the whole suite near 20 minutes on 2
  * cores; {@link #quick()} is a ~2-minute smoke run; {@link #times(double)} scales the heavy counts.
  */
 record Scale(

@@ -76,6 +76,12 @@ final class ScaleOutSection implements Section {
     return ID;
   }
 
+  /** About six minutes of child JVMs: run on its own, {@code bin/bench --sections scale}. */
+  @Override
+  public boolean inDefaultSuite() {
+    return false;
+  }
+
   @Override
   public String title() {
     return "scale-out";

@@ -15,5 +15,10 @@ interface Section {
     return Optional.empty();
   }
 
+  /** Whether a run without {@code --sections} runs it (false for long, optional sections). */
+  default boolean inDefaultSuite() {
+    return true;
+  }
+
   void run(BenchContext context) throws Exception;
 }

@@ -8,8 +8,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * The readable snapshots of the chosen accounts, in the reader's order: records of other accounts
  * are skipped (and counted) before decoding, bad records are counted and skipped, progress is
- * reported as records go by. Single-threaded; {@link PrefetchingSnapshots} runs it on a thread of
- * its own.
+ * reported as records go by. {@link #next()} does it all on one thread; {@link
+ * PrefetchingSnapshots} splits it in two stages on threads of their own: {@link #nextRecord()}
+ * (fetch, merge, key filter, progress) on one, {@link #decode(ConsumerRecord)} (decode, account
+ * filter, bad records) on the other, each stage called from one thread only and in the reader's
+ * order.
  */
 final class SnapshotStream {
 
@@ -18,7 +21,12 @@ final class SnapshotStream {
   private final AccountFilter filter;
   private final BadRecords badRecords;
   private final ProgressReporter progress;
-  private long otherAccounts;
+
+  /** Skipped by key, counted by the fetching stage. */
+  private long otherByKey;
+
+  /** Skipped by the decoded account id, counted by the decoding stage. */
+  private long otherByValue;
 
   SnapshotStream(
       PartitionMergeReader reader,
@@ -36,32 +44,55 @@ final class SnapshotStream {
   /** The next snapshot, or null at the end of the planned offsets. */
   ReadSnapshot next() {
     ConsumerRecord<byte[], byte[]> record;
-    while ((record = reader.next()) != null) {
-      progress.onRecord(reader.recordsRead(), reader.offsetsDone());
-      if (!filter.acceptsKey(record.key())) {
-        otherAccounts++;
-        continue;
+    while ((record = nextRecord()) != null) {
+      ReadSnapshot read = decode(record);
+      if (read != null) {
+        return read;
       }
-      AccountSnapshot snapshot = decode(record);
-      if (snapshot == null) {
-        continue;
-      }
-      if (!filter.accepts(snapshot.getAccountId())) {
-        otherAccounts++;
-        continue;
-      }
-      return new ReadSnapshot(
-          snapshot,
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          reader.inRange(record),
-          record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
     }
     return null;
   }
 
-  private AccountSnapshot decode(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * The next record of a chosen account (by key), undecoded, or null at the end of the planned
+   * offsets.
+   */
+  ConsumerRecord<byte[], byte[]> nextRecord() {
+    ConsumerRecord<byte[], byte[]> record;
+    while ((record = reader.next()) != null) {
+      progress.onRecord(reader.recordsRead(), reader.offsetsDone());
+      if (!filter.acceptsKey(record.key())) {
+        otherByKey++;
+        continue;
+      }
+      return record;
+    }
+    return null;
+  }
+
+  /**
+   * The snapshot of a record {@link #nextRecord()} returned, or null when it is bad (counted) or of
+   * another account (counted).
+   */
+  ReadSnapshot decode(ConsumerRecord<byte[], byte[]> record) {
+    AccountSnapshot snapshot = decodeValue(record);
+    if (snapshot == null) {
+      return null;
+    }
+    if (!filter.accepts(snapshot.getAccountId())) {
+      otherByValue++;
+      return null;
+    }
+    return new ReadSnapshot(
+        snapshot,
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        reader.inRange(record),
+        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
+  }
+
+  private AccountSnapshot decodeValue(ConsumerRecord<byte[], byte[]> record) {
     if (record.value() == null) {
       badRecords.add(record.topic(), record.partition(), record.offset(), AccountFold.NO_VALUE, "");
       return null;
@@ -78,7 +109,8 @@ final class SnapshotStream {
     return reader.recordsRead();
   }
 
+  /** Records of other accounts skipped; read it once both stages are done. */
   long otherAccounts() {
-    return otherAccounts;
+    return otherByKey + otherByValue;
   }
 }

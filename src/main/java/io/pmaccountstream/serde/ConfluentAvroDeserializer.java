@@ -203,8 +203,8 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
           e);
     }
     Class<? extends SpecificRecord> target = type != null ? type : classNamed(topic, id, writer);
-    SpecificData data = SpecificData.getForClass(target);
-    Schema readerSchema = data.getSchema(target);
+    SpecificData data = CompactDecimalConversion.modelFor(target);
+    Schema readerSchema = SpecificData.getForClass(target).getSchema(target);
     return new SpecificDatumReader<>(writer, readerSchema, data);
   }
 

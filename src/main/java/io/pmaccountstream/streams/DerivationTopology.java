@@ -58,7 +58,10 @@ public final class DerivationTopology {
     AccountFold fold = new AccountFold(new Deriver(config.derivation()));
     StoreBuilder<KeyValueStore<String, AccountDerivationState>> store =
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STORE), serdes.key(), serdes.state());
+                Stores.persistentKeyValueStore(STORE), serdes.key(), serdes.state())
+            // Writes reach RocksDB and the changelog once per commit per account, not once per
+            // snapshot; exactly-once flushes the cache before each commit.
+            .withCachingEnabled();
 
     Topology topology = new Topology();
     topology.addSource(

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class DeriveAppTest {
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "pm-account-stream-derive")
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092")
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100L)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
         .containsEntry(
@@ -60,6 +61,28 @@ class DeriveAppTest {
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, Path.of("/var/lib/derive").toString())
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+  }
+
+  @Test
+  void shipsLatencyTuningThatClientPropertiesOverride() {
+    StreamsConfig shipped = new StreamsConfig(DeriveApp.streamsProperties(read(Map.of())));
+    StreamsConfig overridden =
+        new StreamsConfig(
+            DeriveApp.streamsProperties(
+                read(
+                    Map.of(
+                        "kafka.poll.ms", "100",
+                        "kafka.producer.linger.ms", "100",
+                        "kafka.producer.batch.size", "16384"))));
+
+    assertThat(shipped.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+    assertThat(shipped.getProducerConfigs("c"))
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 5)
+        .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+    assertThat(overridden.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(overridden.getProducerConfigs("c"))
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "100")
+        .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384");
   }
 
   @Test
