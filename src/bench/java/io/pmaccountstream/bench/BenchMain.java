@@ -81,7 +81,8 @@ public final class BenchMain implements Callable<Integer> {
         new LatencySection(),
         new PollerScaleSection(),
         new SerdeSection(),
-        new ScaleOutSection());
+        new ScaleOutSection(),
+        new DetectLatencySection());
   }
 
   @Override
