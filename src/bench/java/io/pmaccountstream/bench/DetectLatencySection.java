@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * idle account (a near one with probability {@value #NEAR_SHARE}) is set to a uniMMR in [1.10,
  * 1.19]; it stays there until the low-uniMMR BREACHED event of 1.2 for that change is read by a
  * {@code read_committed} consumer (or {@link #EVENT_TIMEOUT} passes: a miss), then goes back to its
- * resting value, and is idle again once the RECOVERED event of that move is read (so that the next
- * crossing of the account is a new BREACHED).
+ * resting value, and is idle again 0-12.5 s after the RECOVERED event of that move is read (so that
+ * the next crossing of the account is a new BREACHED).
  *
  * <p>Time to detect = the consumer's poll returned the BREACHED record − just before {@link
  * SimulatedAccount#set} changed the simulator's state. Both ends read {@code System.nanoTime()} of
@@ -102,7 +102,14 @@ final class DetectLatencySection implements Section {
 
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(45);
   private static final Duration HOLD_MAX = Duration.ofSeconds(2);
-  private static final Duration PAUSE_MAX = Duration.ofSeconds(3);
+
+  /**
+   * After its RECOVERED event an account rests 0-12.5 s before it may cross again: the RECOVERED
+   * event follows a poll at once, so without this rest the next crossing would come just after a
+   * poll and wait nearly a whole interval (a bias towards the worst case).
+   */
+  private static final Duration PAUSE_MAX = UNIFORM_INTERVAL;
+
   private static final int LINGER_MS = 5;
   private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
@@ -147,7 +154,10 @@ final class DetectLatencySection implements Section {
       int crossingsSeenTwice,
       long polls,
       double seconds,
-      long rejected) {}
+      long rejected,
+      int overOneSecond,
+      double weightWaits,
+      double pushPolls) {}
 
   @Override
   public void run(BenchContext context) throws Exception {
@@ -167,7 +177,9 @@ final class DetectLatencySection implements Section {
             + EVENT_TIMEOUT.toSeconds()
             + " s), then back after 0-"
             + HOLD_MAX.toSeconds()
-            + " s; an account at most one crossing at a time; arrivals at "
+            + " s, idle again 0-"
+            + PAUSE_MAX.toMillis() / 1000.0
+            + " s after its RECOVERED event is read; an account at most one crossing at a time; arrivals at "
             + crossingsPerSecond
             + "/s (exponential gaps, seed "
             + SEED
@@ -259,6 +271,10 @@ final class DetectLatencySection implements Section {
         ID, p + "BREACHED 1.2 events matching no crossing", o.unmatchedBreached(), "events");
     report.figure(ID, p + "polls per minute", o.polls() / o.seconds() * 60, "polls/min");
     report.figure(ID, p + "account answers 429/418 (whole mode)", o.rejected(), "answers");
+    report.figure(ID, p + "crossings detected after more than 1 s", o.overOneSecond(), "crossings");
+    report.figure(
+        ID, p + "requests that waited for weight budget (whole mode)", o.weightWaits(), "waits");
+    report.figure(ID, p + "push-triggered polls (whole mode)", o.pushPolls(), "polls");
   }
 
   private record Key(String accountId, long updateTime) {}
@@ -299,6 +315,8 @@ final class DetectLatencySection implements Section {
     AtomicInteger nearCrossings = new AtomicInteger();
     AtomicInteger missed = new AtomicInteger();
     AtomicInteger nearMissed = new AtomicInteger();
+    AtomicInteger overOneSecond = new AtomicInteger();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Set<Key> crossingKeys = ConcurrentHashMap.newKeySet();
     Random random = new Random(SEED);
     KafkaConnection connection = connection(context);
@@ -338,7 +356,7 @@ final class DetectLatencySection implements Section {
           new Thread(
               () -> consume(context, registry, topics, run, consuming, seen), "detect-consumer");
       consumer.start();
-      PollerApp poller = startPoller(context, simulator, topics, mode, run);
+      PollerApp poller = startPoller(context, simulator, topics, mode, run, meters);
       ExecutorService crossingThreads = Executors.newCachedThreadPool();
       try {
         CompletableFuture.allOf(
@@ -391,6 +409,9 @@ final class DetectLatencySection implements Section {
                       if (detected.isPresent()) {
                         long micros = TimeUnit.NANOSECONDS.toMicros(detected.get() - changedAt);
                         all.add(micros);
+                        if (micros > 1_000_000) {
+                          overOneSecond.incrementAndGet();
+                        }
                         if (isNear) {
                           near.add(micros);
                         }
@@ -465,7 +486,12 @@ final class DetectLatencySection implements Section {
         twice,
         polls,
         seconds,
-        rejected);
+        rejected,
+        overOneSecond.get(),
+        meters.find("pmas.binance.weight.waits").counters().stream()
+            .mapToDouble(c -> c.count())
+            .sum(),
+        meters.find("pmas.poll.push.polls").counters().stream().mapToDouble(c -> c.count()).sum());
   }
 
   private static BigDecimal decimal(double value) {
@@ -572,7 +598,12 @@ final class DetectLatencySection implements Section {
   }
 
   private static PollerApp startPoller(
-      BenchContext context, BinancePmSimulator simulator, Topics topics, Mode mode, String run)
+      BenchContext context,
+      BinancePmSimulator simulator,
+      Topics topics,
+      Mode mode,
+      String run,
+      SimpleMeterRegistry meters)
       throws Exception {
     Path credentials = context.workDir().resolve(run + ".properties");
     simulator.writeCredentials(credentials);
@@ -604,7 +635,7 @@ final class DetectLatencySection implements Section {
         PollerApp.create(
             PollerApp.Settings.from(
                 new ConfigReader(Settings.load(Optional.of(credentials), Map.of(), flags))),
-            new SimpleMeterRegistry());
+            meters);
     app.start();
     return app;
   }
