@@ -88,7 +88,8 @@ public final class BenchMain implements Callable<Integer> {
         new PollerScaleSection(),
         new SerdeSection(),
         new GrowthSection(),
-        new ScaleOutSection());
+        new ScaleOutSection(),
+        new DetectLatencySection());
   }
 
   @Override
