@@ -54,8 +54,8 @@ public final class RiskAdaptivePolicy {
    * @param account the account id
    * @param interval how often it wishes to be polled, in [min, max]
    * @param band its row of the table (0 most urgent)
-   * @param distance its relative distance to the nearest level (−1 for a status other than NORMAL,
-   *     {@link Double#POSITIVE_INFINITY} when unknown)
+   * @param distance its relative distance to the nearest level ({@link Double#POSITIVE_INFINITY}
+   *     when unknown)
    */
   public record Wish(String account, Duration interval, int band, double distance)
       implements Comparable<Wish> {
@@ -86,7 +86,12 @@ public final class RiskAdaptivePolicy {
   /** The wish of an account whose last snapshot showed this uniMMR (empty: none) and status. */
   public Wish wish(String account, Optional<BigDecimal> uniMmr, AccountStatus status) {
     if (status != AccountStatus.NORMAL) {
-      return new Wish(account, min, 0, -1);
+      // urgent whatever the uniMMR; among such accounts the nearest to a level goes first
+      double distance =
+          uniMmr.isEmpty() || levels.isEmpty()
+              ? Double.POSITIVE_INFINITY
+              : distance(uniMmr.get()).doubleValue();
+      return new Wish(account, min, 0, distance);
     }
     if (uniMmr.isEmpty() || levels.isEmpty()) {
       return unknown(account);

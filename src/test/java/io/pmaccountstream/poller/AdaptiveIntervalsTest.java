@@ -52,16 +52,32 @@ class AdaptiveIntervalsTest {
 
   @Test
   void aTightBudgetGoesToTheMostUrgentAccount() {
-    // 2 accounts at 10 s cost 0.2 polls/s; 1.1 polls/s leaves 0.9: enough for one at 1 s
-    budget.set(1.1);
-    intervals.add(List.of("alice", "bob"));
+    // 3 accounts at 10 s cost 0.3 polls/s; 1.2 polls/s leaves 0.9: enough for one at 1 s
+    budget.set(1.2);
+    intervals.add(List.of("alice", "bob", "carol"));
 
-    intervals.observe(TestSnapshots.of("bob").uniMmr("1.22").at(1)); // 1.7 % from 1.2
+    intervals.observe(TestSnapshots.of("carol").uniMmr("3").at(1)); // calm
+    intervals.observe(TestSnapshots.of("bob").uniMmr("1.30").at(1)); // 8.3 % from 1.2
     intervals.observe(
-        TestSnapshots.of("alice").uniMmr("3").status(AccountStatus.MARGIN_CALL).at(1));
+        TestSnapshots.of("alice").uniMmr("1.35").status(AccountStatus.MARGIN_CALL).at(1));
 
     assertThat(intervals.intervalOf("alice")).isEqualTo(MIN);
     assertThat(intervals.intervalOf("bob")).isEqualTo(MAX);
+    assertThat(intervals.intervalOf("carol")).isEqualTo(MAX);
+  }
+
+  @Test
+  void amongUrgentAccountsTheNearestToALevelIsServedFirst() {
+    budget.set(1.1);
+    intervals.add(List.of("alice", "bob"));
+
+    // both band 0: alice is not NORMAL but far from every level, bob is 1.7 % from 1.2
+    intervals.observe(TestSnapshots.of("bob").uniMmr("1.22").at(1));
+    intervals.observe(
+        TestSnapshots.of("alice").uniMmr("3").status(AccountStatus.MARGIN_CALL).at(1));
+
+    assertThat(intervals.intervalOf("bob")).isEqualTo(MIN);
+    assertThat(intervals.intervalOf("alice")).isEqualTo(MAX);
   }
 
   @Test

@@ -69,6 +69,18 @@ class RiskAdaptivePolicyTest {
   }
 
   @Test
+  void amongAccountsNotNormalTheNearestToALevelGoesFirstNotTheFirstById() {
+    Wish nearer =
+        policy.wish("zed", Optional.of(new BigDecimal("1.19")), AccountStatus.MARGIN_CALL);
+    Wish farther =
+        policy.wish("abe", Optional.of(new BigDecimal("1.35")), AccountStatus.MARGIN_CALL);
+
+    assertThat(nearer.band()).isZero();
+    assertThat(farther.band()).isZero();
+    assertThat(nearer).isLessThan(farther);
+  }
+
+  @Test
   void nearerIsMoreUrgentWithinABand() {
     Wish nearer = policy.wish("zed", Optional.of(new BigDecimal("1.201")), AccountStatus.NORMAL);
     Wish farther = policy.wish("abe", Optional.of(new BigDecimal("1.21")), AccountStatus.NORMAL);
