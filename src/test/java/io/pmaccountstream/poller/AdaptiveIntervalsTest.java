@@ -52,8 +52,8 @@ class AdaptiveIntervalsTest {
 
   @Test
   void aTightBudgetGoesToTheMostUrgentAccount() {
-    // 3 accounts at 10 s cost 0.3 polls/s; 1.2 polls/s leaves 0.9: enough for one at 1 s
-    budget.set(1.2);
+    // 3 accounts at 10 s cost 0.3 polls/s; 1.25 polls/s leaves 0.95: enough for one at 1 s
+    budget.set(1.25);
     intervals.add(List.of("alice", "bob", "carol"));
 
     intervals.observe(TestSnapshots.of("carol").uniMmr("3").at(1)); // calm
