@@ -5,7 +5,6 @@ import io.pmaccountstream.avro.LevelEventKind;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.poller.PollerApp;
@@ -15,9 +14,6 @@ import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.Change;
 import io.pmaccountstream.simulator.RequestStats;
 import io.pmaccountstream.simulator.SimulatedAccount;
-import io.pmaccountstream.streams.DerivationSerdes;
-import io.pmaccountstream.streams.DerivationTopology;
-import io.pmaccountstream.streams.TopologyConfig;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -29,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,10 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,9 +102,6 @@ final class DetectLatencySection implements Section {
    * poll and wait nearly a whole interval (a bias towards the worst case).
    */
   private static final Duration PAUSE_MAX = UNIFORM_INTERVAL;
-
-  private static final int LINGER_MS = 5;
-  private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
   /** One run: how the poller is configured. */
   record Mode(String id, String label, boolean adaptive, Duration max, boolean push) {}
@@ -210,9 +200,7 @@ final class DetectLatencySection implements Section {
     report.setting(
         ID,
         "derive",
-        "in-process Kafka Streams, exactly_once_v2, commit.interval.ms "
-            + COMMIT_INTERVAL.toMillis()
-            + ", producer linger 5 ms, one thread");
+        "in-process Kafka Streams with the settings derive ships (exactly_once_v2, one thread)");
     Map<String, Outcome> outcomes = new HashMap<>();
     // -Dpmas.bench.detect.modes=a,c runs only those modes (for a smoke run)
     List<String> only =
@@ -356,7 +344,8 @@ final class DetectLatencySection implements Section {
         }
         resting.add(account.set(value));
       }
-      KafkaStreams streams = startStreams(context, registry, topics, run);
+      KafkaStreams streams =
+          InProcessDerive.start(context, registry, topics, "pmas-bench-" + run, run, Map.of());
       AtomicBoolean consuming = new AtomicBoolean(true);
       Thread consumer =
           new Thread(
@@ -530,37 +519,6 @@ final class DetectLatencySection implements Section {
     KafkaConnection connection = KafkaConnection.from(reader);
     reader.throwIfProblems();
     return connection;
-  }
-
-  private static KafkaStreams startStreams(
-      BenchContext context, HttpSchemaRegistryClient registry, Topics topics, String run)
-      throws InterruptedException {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pmas-bench-" + run);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL.toMillis());
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    props.put(
-        StreamsConfig.STATE_DIR_CONFIG,
-        context.workDir().resolve("state").resolve(run).toAbsolutePath().toString());
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), LINGER_MS);
-    KafkaStreams streams =
-        new KafkaStreams(
-            DerivationTopology.build(
-                new TopologyConfig(topics, DerivationConfig.defaults()),
-                DerivationSerdes.create(registry)),
-            props);
-    streams.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
-        streams.close(Duration.ofSeconds(10));
-        throw new IllegalStateException("Kafka Streams is " + streams.state() + ", not RUNNING");
-      }
-      Thread.sleep(50);
-    }
-    return streams;
   }
 
   private static void consume(

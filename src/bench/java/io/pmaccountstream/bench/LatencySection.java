@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.poller.PollerApp;
@@ -13,18 +12,13 @@ import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.Change;
 import io.pmaccountstream.simulator.SimulatedAccount;
-import io.pmaccountstream.streams.DerivationSerdes;
-import io.pmaccountstream.streams.DerivationTopology;
 import io.pmaccountstream.streams.DeriveApp;
-import io.pmaccountstream.streams.DeriveConfig;
-import io.pmaccountstream.streams.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -168,7 +162,11 @@ final class LatencySection implements Section {
           (state, at) ->
               servedNanos.putIfAbsent(
                   new Key(state.accountId(), state.updateTime()), System.nanoTime()));
-      KafkaStreams streams = startStreams(context, registry, topics, variant, run);
+      Map<String, Object> overrides = new HashMap<>(variant.overrides());
+      overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, variant.guarantee());
+      KafkaStreams streams =
+          InProcessDerive.start(
+              context, registry, topics, "pmas-bench-latency-" + run, run, overrides);
       AtomicBoolean consuming = new AtomicBoolean(true);
       Thread consumer =
           new Thread(
@@ -263,49 +261,6 @@ final class LatencySection implements Section {
     KafkaConnection connection = KafkaConnection.from(reader);
     reader.throwIfProblems();
     return connection;
-  }
-
-  private static KafkaStreams startStreams(
-      BenchContext context,
-      HttpSchemaRegistryClient registry,
-      Topics topics,
-      Variant variant,
-      String run)
-      throws InterruptedException {
-    Map<String, String> flags = new HashMap<>();
-    flags.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers());
-    flags.put(
-        KafkaConnection.SCHEMA_REGISTRY_URL.name(), context.schemaRegistryUrl().orElseThrow());
-    flags.put(Topics.SNAPSHOTS.name(), topics.snapshots());
-    flags.put(Topics.STATUS_TRANSITIONS.name(), topics.statusTransitions());
-    flags.put(Topics.LOW_UNIMMR.name(), topics.lowUniMmr());
-    flags.put(Topics.LATEST.name(), topics.latest());
-    flags.put(Topics.DEAD_LETTER.name(), topics.deadLetter());
-    flags.put(Topics.DERIVE_DEAD_LETTER.name(), topics.deriveDeadLetter());
-    flags.put(DeriveConfig.APPLICATION_ID.name(), "pmas-bench-latency-" + run);
-    flags.put(
-        DeriveConfig.STATE_DIR.name(),
-        context.workDir().resolve("state").resolve(run).toAbsolutePath().toString());
-    ConfigReader reader = new ConfigReader(Settings.ofFlags(flags));
-    Properties props = DeriveApp.streamsProperties(DeriveApp.Settings.from(reader));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, variant.guarantee());
-    props.putAll(variant.overrides());
-    KafkaStreams streams =
-        new KafkaStreams(
-            DerivationTopology.build(
-                new TopologyConfig(topics, DerivationConfig.defaults()),
-                DerivationSerdes.create(registry)),
-            props);
-    streams.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (streams.state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
-        streams.close(Duration.ofSeconds(10));
-        throw new IllegalStateException("Kafka Streams is " + streams.state() + ", not RUNNING");
-      }
-      Thread.sleep(50);
-    }
-    return streams;
   }
 
   private static void consume(
