@@ -5,7 +5,9 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,6 +50,22 @@ public final class AccountFold {
     AccountDerivationState get(String accountId);
 
     void put(String accountId, AccountDerivationState state);
+
+    /** Each account's state in a map in memory (replay, and the plain fold tests compare with). */
+    static States inMemory() {
+      Map<String, AccountDerivationState> states = new HashMap<>();
+      return new States() {
+        @Override
+        public AccountDerivationState get(String accountId) {
+          return states.get(accountId);
+        }
+
+        @Override
+        public void put(String accountId, AccountDerivationState state) {
+          states.put(accountId, state);
+        }
+      };
+    }
   }
 
   /** Where the events of an accepted snapshot go, in the order the {@link Deriver} emits them. */

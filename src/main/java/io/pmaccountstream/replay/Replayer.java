@@ -1,6 +1,5 @@
 package io.pmaccountstream.replay;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
@@ -10,9 +9,7 @@ import io.pmaccountstream.derivation.AccountFold.Rejected;
 import io.pmaccountstream.derivation.AccountFold.Rejection;
 import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.streams.RecordFailures;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,7 +30,7 @@ public final class Replayer {
 
   private final SnapshotStream stream;
   private final AccountFold fold;
-  private final AccountFold.States states = new MapStates();
+  private final AccountFold.States states = AccountFold.States.inMemory();
   private final AccountFold.Events output;
   private final Optional<BreachSummaryCollector> summary;
   private final BadRecords badRecords;
@@ -135,21 +132,6 @@ public final class Replayer {
     public void levelEvent(UniMmrLevelEvent event) {
       sink.levelEvent(event);
       levelEvents++;
-    }
-  }
-
-  /** Each account's state in memory, as the live processor keeps it in its store. */
-  private static final class MapStates implements AccountFold.States {
-    private final Map<String, AccountDerivationState> states = new HashMap<>();
-
-    @Override
-    public AccountDerivationState get(String accountId) {
-      return states.get(accountId);
-    }
-
-    @Override
-    public void put(String accountId, AccountDerivationState state) {
-      states.put(accountId, state);
     }
   }
 }

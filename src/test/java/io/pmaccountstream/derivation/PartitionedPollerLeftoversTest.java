@@ -2,7 +2,6 @@ package io.pmaccountstream.derivation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
@@ -10,9 +9,7 @@ import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -135,19 +132,7 @@ class PartitionedPollerLeftoversTest {
   }
 
   private Folded fold(List<AccountSnapshot> snapshots) {
-    Map<String, AccountDerivationState> states = new HashMap<>();
-    AccountFold.States memory =
-        new AccountFold.States() {
-          @Override
-          public AccountDerivationState get(String accountId) {
-            return states.get(accountId);
-          }
-
-          @Override
-          public void put(String accountId, AccountDerivationState state) {
-            states.put(accountId, state);
-          }
-        };
+    AccountFold.States memory = AccountFold.States.inMemory();
     Folded folded = new Folded();
     for (AccountSnapshot s : snapshots) {
       AccountFold.Step step = fold.apply(s.getAccountId(), s, memory, folded);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
@@ -204,21 +203,9 @@ class BadRecordsLiveAndReplayIT {
   /** The plain fold of the good records, in topic order per account. */
   private static Expected expected(List<AccountSnapshot> good) {
     AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
-    Map<String, AccountDerivationState> states = new HashMap<>();
     List<AccountStatusTransition> transitions = new ArrayList<>();
     List<UniMmrLevelEvent> levels = new ArrayList<>();
-    AccountFold.States memory =
-        new AccountFold.States() {
-          @Override
-          public AccountDerivationState get(String accountId) {
-            return states.get(accountId);
-          }
-
-          @Override
-          public void put(String accountId, AccountDerivationState state) {
-            states.put(accountId, state);
-          }
-        };
+    AccountFold.States memory = AccountFold.States.inMemory();
     AccountFold.Events events =
         new AccountFold.Events() {
           @Override

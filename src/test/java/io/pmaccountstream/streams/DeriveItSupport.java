@@ -2,7 +2,6 @@ package io.pmaccountstream.streams;
 
 import static org.awaitility.Awaitility.await;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
@@ -127,19 +126,7 @@ final class DeriveItSupport {
   /** What the live topology must emit for {@code snapshots}, computed with the plain fold. */
   static Outputs expected(List<AccountSnapshot> snapshots, DerivationConfig config) {
     AccountFold fold = new AccountFold(new Deriver(config));
-    Map<String, AccountDerivationState> states = new HashMap<>();
-    AccountFold.States memory =
-        new AccountFold.States() {
-          @Override
-          public AccountDerivationState get(String accountId) {
-            return states.get(accountId);
-          }
-
-          @Override
-          public void put(String accountId, AccountDerivationState state) {
-            states.put(accountId, state);
-          }
-        };
+    AccountFold.States memory = AccountFold.States.inMemory();
     Outputs outputs = new Outputs();
     for (AccountSnapshot snapshot : snapshots) {
       fold.apply(snapshot.getAccountId(), snapshot, memory, outputs);
@@ -155,19 +142,7 @@ final class DeriveItSupport {
   static Outputs expectedFrom(
       List<AccountSnapshot> snapshots, java.time.Instant from, DerivationConfig config) {
     AccountFold fold = new AccountFold(new Deriver(config));
-    Map<String, AccountDerivationState> states = new HashMap<>();
-    AccountFold.States memory =
-        new AccountFold.States() {
-          @Override
-          public AccountDerivationState get(String accountId) {
-            return states.get(accountId);
-          }
-
-          @Override
-          public void put(String accountId, AccountDerivationState state) {
-            states.put(accountId, state);
-          }
-        };
+    AccountFold.States memory = AccountFold.States.inMemory();
     Outputs outputs = new Outputs();
     for (AccountSnapshot snapshot : snapshots) {
       boolean emits = !snapshot.getObservedAt().isBefore(from);

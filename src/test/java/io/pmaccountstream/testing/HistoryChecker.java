@@ -1,6 +1,5 @@
 package io.pmaccountstream.testing;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
@@ -9,7 +8,6 @@ import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,19 +167,7 @@ public final class HistoryChecker {
   static Map<String, List<String>> expected(
       List<Logged<AccountSnapshot>> input, DerivationConfig config) {
     AccountFold fold = new AccountFold(new Deriver(config));
-    Map<String, AccountDerivationState> states = new HashMap<>();
-    AccountFold.States memory =
-        new AccountFold.States() {
-          @Override
-          public AccountDerivationState get(String accountId) {
-            return states.get(accountId);
-          }
-
-          @Override
-          public void put(String accountId, AccountDerivationState state) {
-            states.put(accountId, state);
-          }
-        };
+    AccountFold.States memory = AccountFold.States.inMemory();
     Map<String, List<String>> events = new LinkedHashMap<>();
     AccountFold.Events collect =
         new AccountFold.Events() {
