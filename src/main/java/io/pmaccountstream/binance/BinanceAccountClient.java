@@ -10,6 +10,7 @@ import io.pmaccountstream.binance.ErrorTaxonomy.Verdict;
 import io.pmaccountstream.binance.FetchOutcome.Failure;
 import io.pmaccountstream.binance.FetchOutcome.Success;
 import io.pmaccountstream.binance.WeightBudget.Admission;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,12 +110,20 @@ public final class BinanceAccountClient implements AutoCloseable {
    * thread's interrupt flag set again.
    */
   public FetchOutcome fetchAccount(AccountCredentials account) {
+    return fetchAccount(account, Priority.ROUTINE);
+  }
+
+  /**
+   * As {@link #fetchAccount(AccountCredentials)}, with this priority in the weight budget ({@link
+   * Priority#URGENT}: a poll a push asked for).
+   */
+  public FetchOutcome fetchAccount(AccountCredentials account, Priority priority) {
     String outerAccountId = MDC.get(MDC_ACCOUNT_ID);
     MDC.put(MDC_ACCOUNT_ID, account.accountId());
     try {
       FetchOutcome outcome;
       try {
-        outcome = fetchWithRetries(account);
+        outcome = fetchWithRetries(account, priority);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         outcome = failures.interrupted();
@@ -161,13 +170,14 @@ public final class BinanceAccountClient implements AutoCloseable {
     transport.close();
   }
 
-  private FetchOutcome fetchWithRetries(AccountCredentials account) throws InterruptedException {
+  private FetchOutcome fetchWithRetries(AccountCredentials account, Priority priority)
+      throws InterruptedException {
     Retries retries = new Retries();
     while (true) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      Attempt attempt = attempt(account);
+      Attempt attempt = attempt(account, priority);
       if (attempt instanceof Attempt.NotSent notSent) {
         return failures.refused(notSent.refusal(), Optional.ofNullable(retries.last));
       }
@@ -224,8 +234,10 @@ public final class BinanceAccountClient implements AutoCloseable {
   }
 
   /** One request: await budget, sign, send, classify, parse. */
-  private Attempt attempt(AccountCredentials account) throws InterruptedException {
-    if (budget.await(ACCOUNT_WEIGHT, config.weightMaxWait()) instanceof Admission.Refused refusal) {
+  private Attempt attempt(AccountCredentials account, Priority priority)
+      throws InterruptedException {
+    if (budget.await(ACCOUNT_WEIGHT, config.weightMaxWait(), priority)
+        instanceof Admission.Refused refusal) {
       return new Attempt.NotSent(refusal);
     }
     SignedRequest request = sign(account);

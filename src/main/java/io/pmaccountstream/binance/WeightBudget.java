@@ -24,7 +24,15 @@ import org.slf4j.LoggerFactory;
  * log, {@code pmas.binance.ip.banned} gauge, {@link #ipBannedUntil()} for the health check). A
  * Retry-After is held to Binance's documented bounds (418: 2 minutes to 3 days; 429: at most {@code
  * binance.rate.limit.max.pause}); bans and pauses run on the local clock, so a wrong server-clock
- * estimate cannot extend or invent one. Thread safe.
+ * estimate cannot extend or invent one.
+ *
+ * <p>Requests have a {@link Priority}. Scheduled polls are {@link Priority#ROUTINE}: they leave the
+ * minute's urgent reserve ({@link #urgentReserve()}) free. Polls a push asked for and listen-key
+ * calls are {@link Priority#URGENT}: they may spend the whole minute, so a burst of pushes is
+ * served at once instead of waiting behind the scheduled polls for the next minute. The reserve is
+ * what urgent requests used in the last minute or this one (the larger, plus a quarter), at most
+ * half of the allowed weight, and never less than the floor share the poller sets ({@link
+ * #reserveForUrgent}). Thread safe.
  */
 public final class WeightBudget {
 
@@ -54,12 +62,23 @@ public final class WeightBudget {
   private int used;
   private double slowdown = 1.0;
   private boolean rateLimitedThisMinute;
+  private int urgentUsed;
+  private int urgentUsedLastMinute;
+  private double reserveFloorShare;
 
   /** Local time; null when no 429 pause is on. */
   private Instant pausedUntil;
 
   /** Local time; null when no ban is on. */
   private Instant bannedUntil;
+
+  /** Which requests go first when the minute's weight runs short. */
+  public enum Priority {
+    /** A scheduled poll: leaves the urgent reserve free. */
+    ROUTINE,
+    /** A poll a push asked for, a listen-key call: may spend the minute's whole weight. */
+    URGENT
+  }
 
   /** Whether a request may go now, or why not and until when. */
   public sealed interface Admission {
@@ -115,6 +134,11 @@ public final class WeightBudget {
     Gauge.builder("pmas.binance.weight.allowed", this, WeightBudget::allowedWeight)
         .description("Request weight this process may use this minute")
         .register(registry);
+    Gauge.builder("pmas.binance.weight.reserved", this, WeightBudget::urgentReserve)
+        .description(
+            "Request weight held back this minute from scheduled polls for push-triggered polls"
+                + " and listen-key calls")
+        .register(registry);
     Gauge.builder("pmas.binance.ip.banned", this, b -> b.ipBannedUntil().isPresent() ? 1 : 0)
         .description("1 while Binance bans this IP (HTTP 418), else 0")
         .register(registry);
@@ -127,13 +151,19 @@ public final class WeightBudget {
         .register(registry);
   }
 
+  /** {@link #await(int, Duration, Priority)} for a {@link Priority#ROUTINE} request. */
+  public Admission await(int weight, Duration maxWait) throws InterruptedException {
+    return await(weight, maxWait, Priority.ROUTINE);
+  }
+
   /**
    * Reserves {@code weight} for a request, waiting (with the sleeper) for the next minute or the
    * end of a 429 pause if needed, but never longer than {@code maxWait} and never through an IP
    * ban. Bans and pauses run on the local clock (a Retry-After is a duration), minutes on the
    * server clock, so neither a clock correction nor one odd header can stretch them.
    */
-  public Admission await(int weight, Duration maxWait) throws InterruptedException {
+  public Admission await(int weight, Duration maxWait, Priority priority)
+      throws InterruptedException {
     Instant deadline = clock.localNow().plus(maxWait);
     boolean waited = false;
     while (true) {
@@ -148,9 +178,12 @@ public final class WeightBudget {
               bannedUntil,
               "Binance bans this IP until " + bannedUntil + "; no request sent");
         }
-        wait = waitFor(weight, localNow);
+        wait = waitFor(weight, localNow, priority);
         if (wait == null) {
           used += weight;
+          if (priority == Priority.URGENT) {
+            urgentUsed += weight;
+          }
           return new Admission.Granted();
         }
         Instant readyAt = localNow.plus(wait);
@@ -274,12 +307,39 @@ public final class WeightBudget {
     return Math.max(1, allowed.intValue());
   }
 
+  /**
+   * The least share of the allowed weight held back from routine requests each minute ({@code
+   * poll.adaptive.headroom}); 0 until set.
+   */
+  public synchronized void reserveForUrgent(double floorShare) {
+    if (floorShare < 0 || floorShare >= 1) {
+      throw new IllegalArgumentException("floor share " + floorShare + " is not in [0, 1)");
+    }
+    this.reserveFloorShare = floorShare;
+  }
+
+  /**
+   * The weight routine requests leave free this minute for urgent ones: what urgent requests used
+   * in the last minute or this one (the larger), plus a quarter, at most half of the allowed
+   * weight, at least the floor share.
+   */
+  public synchronized int urgentReserve() {
+    int allowed = allowedWeight();
+    int measured = (int) Math.ceil(1.25 * Math.max(urgentUsedLastMinute, urgentUsed));
+    int floor = (int) Math.ceil(allowed * reserveFloorShare);
+    return Math.max(floor, Math.min(allowed / 2, measured));
+  }
+
   /** Null when {@code weight} fits now; else how long to wait before asking again. */
-  private Duration waitFor(int weight, Instant localNow) {
+  private Duration waitFor(int weight, Instant localNow, Priority priority) {
     if (pausedUntil != null && localNow.isBefore(pausedUntil)) {
       return Duration.between(localNow, pausedUntil);
     }
-    if (used + weight > allowedWeight() && used > 0) {
+    int room = allowedWeight();
+    if (priority == Priority.ROUTINE) {
+      room -= Math.max(0, urgentReserve() - urgentUsed);
+    }
+    if (used + weight > room && used > 0) {
       Instant serverNow = clock.toServerTime(localNow);
       return Duration.between(serverNow, nextMinute(serverNow));
     }
@@ -302,8 +362,10 @@ public final class WeightBudget {
         slowdown = Math.min(1.0, slowdown * 2);
       }
     }
+    urgentUsedLastMinute = current == minute + 1 ? urgentUsed : 0;
     minute = current;
     used = 0;
+    urgentUsed = 0;
     rateLimitedThisMinute = false;
   }
 

@@ -6,6 +6,7 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.FailureKind;
 import io.pmaccountstream.binance.FetchOutcome;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -210,8 +211,13 @@ public final class AccountPoller {
     return track(id).owned;
   }
 
-  /** One poll of one account; never throws. */
+  /** One scheduled poll of one account; never throws. */
   public void poll(AccountCredentials account) {
+    poll(account, Priority.ROUTINE);
+  }
+
+  /** One poll of one account, with this priority in the weight budget; never throws. */
+  public void poll(AccountCredentials account, Priority priority) {
     String id = account.accountId();
     MDC.put("accountId", id);
     try {
@@ -224,7 +230,7 @@ public final class AccountPoller {
         meters.counter("pmas.polls", "outcome", "paused", "account", id).increment();
         return;
       }
-      FetchOutcome outcome = client.fetch(account);
+      FetchOutcome outcome = client.fetch(account, priority);
       if (outcome instanceof FetchOutcome.Success success) {
         emit(id, track, success);
       } else {

@@ -16,8 +16,8 @@ import java.util.List;
  * @param max the interval of a calm account, and the longest any account waits ({@code
  *     poll.interval.max}, unset: {@code poll.interval})
  * @param pushMinGap at most one push-triggered poll per account per this gap
- * @param headroom share of the budget the adaptive allocation leaves free for push-triggered polls
- *     and listen-key calls
+ * @param headroom least share of the budget held back from scheduled polls for push-triggered polls
+ *     and listen-key calls (the weight budget reserves more when pushes need it)
  * @param levels the uniMMR levels distances are measured to ({@code derive.levels})
  */
 public record AdaptiveConfig(
@@ -36,13 +36,13 @@ public record AdaptiveConfig(
               "poll.adaptive",
               "Each account's interval follows its distance to the nearest derive.levels level"
                   + " (docs/push.md): calm accounts at poll.interval.max, accounts near a level or"
-                  + " not NORMAL at poll.interval.min, the budget to the most urgent first; false:"
-                  + " every account at poll.interval")
+                  + " in liquidation at poll.interval.min, a short budget shared by water-filling;"
+                  + " false: every account at poll.interval")
           .withDefault("true");
   public static final ConfigField<Duration> INTERVAL_MIN =
       ConfigField.duration(
               "poll.interval.min",
-              "With poll.adaptive: interval of an account near a level or not NORMAL; unset: 1s,"
+              "With poll.adaptive: interval of an account near a level or in liquidation; unset: 1s,"
                   + " or poll.interval.max when that is shorter")
           .validate(d -> d.toMillis() >= 10, "at least 10ms");
   public static final ConfigField<Duration> INTERVAL_MAX =
@@ -61,8 +61,9 @@ public record AdaptiveConfig(
   public static final ConfigField<Double> HEADROOM =
       ConfigField.doubleValue(
               "poll.adaptive.headroom",
-              "Share of the weight budget the adaptive allocation leaves free for push-triggered"
-                  + " polls and listen-key calls")
+              "Least share of the weight budget held back from scheduled polls for push-triggered"
+                  + " polls and listen-key calls (with poll.adaptive or the user-data stream); more"
+                  + " when the pushes of the last minute used more, up to half")
           .withDefault("0.1")
           .validate(d -> d >= 0 && d < 1, "in [0, 1)");
 

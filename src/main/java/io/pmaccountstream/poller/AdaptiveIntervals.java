@@ -17,10 +17,15 @@ import java.util.function.DoubleSupplier;
 /**
  * The intervals of the accounts this instance polls, kept up to date: each successful poll's
  * snapshot updates its account's wish ({@link RiskAdaptivePolicy}), and the budget is then shared
- * again ({@link PollBudgetAllocation}). Accounts whose interval got shorter are handed to the
- * listener so that the scheduler can bring their next tick forward. Thread safe.
+ * again ({@link PollBudgetAllocation}); so it is when the budget itself has moved by more than
+ * {@link #BUDGET_DRIFT} since the last sharing (a 429 halved it, pushes reserved more of it).
+ * Accounts whose interval got shorter are handed to the listener so that the scheduler can bring
+ * their next tick forward. Thread safe.
  */
 public final class AdaptiveIntervals implements PollScheduler.Intervals {
+
+  /** A relative change of the budget that shares it again, even when no wish changed. */
+  static final double BUDGET_DRIFT = 0.05;
 
   private final RiskAdaptivePolicy policy;
   private final DoubleSupplier pollsPerSecond;
@@ -28,6 +33,7 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
   private final Map<String, Wish> wishes = new HashMap<>();
   private final Set<String> withGauges = new TreeSet<>();
   private volatile Map<String, Duration> intervals = Map.of();
+  private double sharedBudget = Double.NaN;
   private volatile Consumer<Set<String>> shortened = accounts -> {};
 
   /**
@@ -86,7 +92,11 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
         policy.wish(
             account, Optional.ofNullable(snapshot.getUniMMR()), snapshot.getAccountStatus());
     synchronized (this) {
-      if (!wishes.containsKey(account) || wishes.get(account).equals(wish)) {
+      if (!wishes.containsKey(account)) {
+        return;
+      }
+      boolean sameWish = wishes.get(account).equals(wish);
+      if (sameWish && !budgetDrifted()) {
         return;
       }
       wishes.put(account, wish);
@@ -99,10 +109,8 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
     Map<String, Duration> next;
     Set<String> shorter = new TreeSet<>();
     synchronized (this) {
-      next =
-          Map.copyOf(
-              PollBudgetAllocation.allocate(
-                  wishes.values(), pollsPerSecond.getAsDouble(), policy.max()));
+      sharedBudget = pollsPerSecond.getAsDouble();
+      next = Map.copyOf(PollBudgetAllocation.allocate(wishes.values(), sharedBudget, policy.max()));
       Map<String, Duration> before = intervals;
       next.forEach(
           (account, interval) -> {
@@ -126,6 +134,12 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
   @Override
   public Duration longest() {
     return policy.max();
+  }
+
+  private boolean budgetDrifted() {
+    double now = pollsPerSecond.getAsDouble();
+    return Double.isNaN(sharedBudget)
+        || Math.abs(now - sharedBudget) > BUDGET_DRIFT * Math.max(sharedBudget, 1e-9);
   }
 
   private synchronized double band(String account) {

@@ -4,6 +4,7 @@ import io.pmaccountstream.poller.RiskAdaptivePolicy.Wish;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +13,13 @@ import java.util.Map;
  * Turns the accounts' wishes and the weight budget into intervals: a pure function.
  *
  * <p>Every account first gets {@code max} (the floor nobody goes below, even when the budget cannot
- * serve it: then the weight budget delays polls, as with fixed intervals). What the budget has left
- * goes to the most urgent accounts first ({@link Wish#compareTo}): each in turn gets its wish if
- * the rest pays for it; the first that cannot be paid for in full gets the shortest interval that
- * the rest pays for, and the accounts after it stay at {@code max}.
+ * serve it: then the weight budget delays polls, as with fixed intervals). When the budget pays for
+ * every wish, each account gets its wish. When it does not, the budget is shared by water-filling
+ * the poll rates: every account polls at the rate it wishes or at a common ceiling rate, whichever
+ * is lower, the ceiling set so that the rates add up to the budget. So an account never polls less
+ * often than a less urgent one, the calm keep their wish, and what the budget lacks is taken from
+ * the most urgent wishes alike: the accounts near a level all get the same, shortest interval the
+ * budget pays for, instead of the first few getting their wish and the rest staying at {@code max}.
  */
 public final class PollBudgetAllocation {
 
@@ -31,33 +35,40 @@ public final class PollBudgetAllocation {
       Collection<Wish> wishes, double pollsPerSecond, Duration max) {
     Map<String, Duration> intervals = new HashMap<>();
     double maxSeconds = seconds(max);
-    double left = pollsPerSecond - wishes.size() / maxSeconds;
-    List<Wish> byUrgency = new ArrayList<>(wishes);
-    byUrgency.sort(null);
-    for (Wish wish : byUrgency) {
-      Duration granted = max;
-      if (wish.interval().compareTo(max) < 0 && left > 0) {
-        double extra = 1 / seconds(wish.interval()) - 1 / maxSeconds;
-        if (extra <= left) {
-          granted = wish.interval();
-          left -= extra;
-        } else {
-          // the shortest interval the rest pays for, rounded up to whole microseconds so that the
-          // sum of the rates never exceeds the budget
-          double rate = 1 / maxSeconds + left;
-          long micros = (long) Math.ceil(1_000_000 / rate);
-          granted = min(Duration.ofNanos(micros * 1000), max);
-          left = 0;
-        }
+    if (wishes.size() / maxSeconds >= pollsPerSecond) {
+      wishes.forEach(w -> intervals.put(w.account(), max));
+      return intervals;
+    }
+    // the calmest wishes first: each is granted while the rest could still poll as often as it
+    List<Wish> calmestFirst = new ArrayList<>(wishes);
+    calmestFirst.sort(Comparator.comparing(Wish::interval).reversed());
+    double left = pollsPerSecond;
+    int i = 0;
+    for (; i < calmestFirst.size(); i++) {
+      Wish wish = calmestFirst.get(i);
+      double rate = 1 / seconds(wish.interval());
+      if (rate * (calmestFirst.size() - i) > left) {
+        break;
       }
-      intervals.put(wish.account(), granted);
+      intervals.put(wish.account(), wish.interval());
+      left -= rate;
+    }
+    if (i < calmestFirst.size()) {
+      // the ceiling: the rest share what is left equally (at least 1 / max: see the class doc),
+      // rounded up to whole microseconds so that the rates never add up to more than the budget
+      double ceiling = left / (calmestFirst.size() - i);
+      long micros = (long) Math.ceil(1_000_000 / ceiling);
+      Duration shared = min(Duration.ofNanos(micros * 1000), max);
+      for (; i < calmestFirst.size(); i++) {
+        intervals.put(calmestFirst.get(i).account(), shared);
+      }
     }
     return intervals;
   }
 
-  /** The polls a second that the weight pays for. */
-  public static double pollsPerSecond(int weightPerMinute, int weightPerPoll, double headroom) {
-    return weightPerMinute * (1 - headroom) / weightPerPoll / 60.0;
+  /** The polls a second that this weight a minute pays for. */
+  public static double pollsPerSecond(int weightPerMinute, int weightPerPoll) {
+    return Math.max(0, weightPerMinute) / (double) weightPerPoll / 60.0;
   }
 
   private static double seconds(Duration d) {

@@ -3,6 +3,7 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -19,7 +20,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #pollSoon} asks for a poll now (a user-data event said the account changed): many asks
  * become one poll, at most one per {@code poll.push.min.gap} per account, and an ask while the
- * account's poll runs becomes one more poll right after it, never a poll queued behind it.
+ * account's poll runs becomes one more poll right after it, never a poll queued behind it. Such a
+ * poll is {@link Priority#URGENT} in the weight budget and runs on workers of its own, so that it
+ * never queues behind scheduled polls that wait for the next minute's weight.
  *
  * <p>Nothing a tick or a poll throws ends a schedule: both are caught, counted in {@code
  * pmas.loop.errors{loop}} and logged, and the next tick comes (the next tick is planned before the
@@ -53,6 +55,9 @@ public final class PollScheduler implements AutoCloseable {
   static final Duration MAX_POLL_DURATION = Duration.ofMinutes(5);
 
   static final Duration TICKER_MAX_SILENCE = Duration.ofSeconds(30);
+
+  /** Workers for push-triggered polls (a poll is a round trip: a few serve many pushes). */
+  static final int MAX_PUSH_WORKERS = 4;
 
   /** The interval of each account, read at every tick. */
   public interface Intervals {
@@ -77,10 +82,20 @@ public final class PollScheduler implements AutoCloseable {
     }
   }
 
+  /** What a tick or a push runs for an account. */
+  @FunctionalInterface
+  public interface Poll {
+    /**
+     * @param priority {@link Priority#URGENT} for a poll a push asked for, else {@link
+     *     Priority#ROUTINE}
+     */
+    void run(String account, Priority priority);
+  }
+
   /** One scheduled account; its fields are guarded by the plan itself. */
   private static final class Plan {
     final String account;
-    final Consumer<String> poll;
+    final Poll poll;
 
     /** The time of the next tick, and of the last one (or the one before the first). */
     long nextNanos;
@@ -96,6 +111,9 @@ public final class PollScheduler implements AutoCloseable {
     /** A push-triggered poll is asked for and not started yet. */
     boolean pushPending;
 
+    /** A scheduled poll waits for a worker (the account is claimed when it starts). */
+    boolean queued;
+
     /** It waits for the account's running poll to end. */
     boolean pushAfterRunning;
 
@@ -104,7 +122,7 @@ public final class PollScheduler implements AutoCloseable {
 
     boolean pushed;
 
-    Plan(String account, Consumer<String> poll) {
+    Plan(String account, Poll poll) {
       this.account = account;
       this.poll = poll;
     }
@@ -116,6 +134,10 @@ public final class PollScheduler implements AutoCloseable {
   private final LongSupplier pushClock;
   private final ScheduledExecutorService ticker;
   private final ExecutorService workers;
+
+  /** Push-triggered polls only. */
+  private final ExecutorService pushWorkers;
+
   private final Map<String, Long> inProgress = new ConcurrentHashMap<>();
   private final Map<String, Long> lastTick = new ConcurrentHashMap<>();
   private final Map<String, Plan> plans = new ConcurrentHashMap<>();
@@ -175,6 +197,9 @@ public final class PollScheduler implements AutoCloseable {
     this.meters = meters;
     this.ticker = Executors.newSingleThreadScheduledExecutor(named("poll-ticker"));
     this.workers = Executors.newFixedThreadPool(workerThreads, named("poll-worker"));
+    this.pushWorkers =
+        Executors.newFixedThreadPool(
+            Math.min(workerThreads, MAX_PUSH_WORKERS), named("poll-push-worker"));
     this.lag =
         Timer.builder("pmas.poll.schedule.lag")
             .description("Start of a poll minus its planned time (tick plus jitter)")
@@ -205,7 +230,7 @@ public final class PollScheduler implements AutoCloseable {
   /**
    * Starts polling the accounts, each once per interval, calling {@code poll} with the account id.
    */
-  public void start(List<String> accountIds, Consumer<String> poll) {
+  public void start(List<String> accountIds, Poll poll) {
     add(accountIds, poll);
   }
 
@@ -213,7 +238,7 @@ public final class PollScheduler implements AutoCloseable {
    * Adds accounts to the schedule (an account already scheduled keeps its schedule); their first
    * ticks are spread over their interval.
    */
-  public synchronized void add(Collection<String> accountIds, Consumer<String> poll) {
+  public synchronized void add(Collection<String> accountIds, Poll poll) {
     List<String> added = accountIds.stream().filter(a -> !plans.containsKey(a)).toList();
     int n = added.size();
     long start = System.nanoTime();
@@ -402,40 +427,92 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   private void dispatch(Plan plan, long plannedNanos, boolean pushed) {
-    String account = plan.account;
+    if (pushed) {
+      dispatchPush(plan, plannedNanos);
+    } else {
+      dispatchScheduled(plan, plannedNanos);
+    }
+  }
+
+  /**
+   * Queues a scheduled poll; the account is claimed only when a worker starts it, so that a push
+   * for an account whose scheduled poll still waits for a worker is not held behind it.
+   */
+  private void dispatchScheduled(Plan plan, long plannedNanos) {
     synchronized (plan) {
-      if (inProgress.putIfAbsent(account, System.nanoTime()) != null) {
-        if (pushed) {
-          // a tick won the race: this push becomes the poll right after it
-          plan.pushPending = true;
-          plan.pushAfterRunning = true;
-        } else {
-          meters.counter("pmas.poll.skipped", "account", account).increment();
-        }
+      if (plan.queued || inProgress.containsKey(plan.account)) {
+        meters.counter("pmas.poll.skipped", "account", plan.account).increment();
         return;
       }
-    }
-    if (plan.removed || !plans.containsKey(account)) {
-      // taken off the schedule after this tick was planned (checked after claiming the account,
-      // so that remove() either sees this poll in progress or this check sees the removal)
-      finished(plan);
-      return;
+      plan.queued = true;
     }
     try {
       workers.execute(
           () -> {
-            lag.record(Math.max(0, System.nanoTime() - plannedNanos), TimeUnit.NANOSECONDS);
-            try {
-              plan.poll.accept(account);
-            } catch (RuntimeException e) {
-              meters.counter("pmas.loop.errors", "loop", "poll-worker").increment();
-              log.error("poll of account {} threw; the next tick polls it again", account, e);
-            } finally {
-              finished(plan);
+            synchronized (plan) {
+              plan.queued = false;
+            }
+            if (claim(plan)) {
+              run(plan, plannedNanos, Priority.ROUTINE);
+            } else {
+              // a push-triggered poll of the account runs now: this one would repeat it
+              meters.counter("pmas.poll.skipped", "account", plan.account).increment();
             }
           });
     } catch (RejectedExecutionException e) {
-      inProgress.remove(account);
+      synchronized (plan) {
+        plan.queued = false;
+      }
+    }
+  }
+
+  private void dispatchPush(Plan plan, long plannedNanos) {
+    synchronized (plan) {
+      if (inProgress.containsKey(plan.account)) {
+        // a tick won the race: this push becomes the poll right after it
+        plan.pushPending = true;
+        plan.pushAfterRunning = true;
+        return;
+      }
+    }
+    if (!claim(plan)) {
+      return;
+    }
+    try {
+      pushWorkers.execute(() -> run(plan, plannedNanos, Priority.URGENT));
+    } catch (RejectedExecutionException e) {
+      inProgress.remove(plan.account);
+    }
+  }
+
+  /**
+   * Marks the account's poll as running; false (and nothing claimed) when another runs or the
+   * account left the schedule.
+   */
+  private boolean claim(Plan plan) {
+    synchronized (plan) {
+      if (inProgress.putIfAbsent(plan.account, System.nanoTime()) != null) {
+        return false;
+      }
+    }
+    if (plan.removed || !plans.containsKey(plan.account)) {
+      // taken off the schedule after this poll was planned (checked after claiming the account,
+      // so that remove() either sees this poll in progress or this check sees the removal)
+      finished(plan);
+      return false;
+    }
+    return true;
+  }
+
+  private void run(Plan plan, long plannedNanos, Priority priority) {
+    lag.record(Math.max(0, System.nanoTime() - plannedNanos), TimeUnit.NANOSECONDS);
+    try {
+      plan.poll.run(plan.account, priority);
+    } catch (RuntimeException e) {
+      meters.counter("pmas.loop.errors", "loop", "poll-worker").increment();
+      log.error("poll of account {} threw; the next tick polls it again", plan.account, e);
+    } finally {
+      finished(plan);
     }
   }
 
@@ -496,12 +573,18 @@ public final class PollScheduler implements AutoCloseable {
     closed = true;
     ticker.shutdownNow();
     workers.shutdown();
+    pushWorkers.shutdown();
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        workers.shutdownNow();
+      for (ExecutorService pool : List.of(workers, pushWorkers)) {
+        if (!pool.awaitTermination(
+            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          pool.shutdownNow();
+        }
       }
     } catch (InterruptedException e) {
       workers.shutdownNow();
+      pushWorkers.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -7,6 +7,7 @@ import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import io.pmaccountstream.binance.userdata.UserDataStreamConfig;
 import io.pmaccountstream.binance.userdata.UserDataStreams;
 import io.pmaccountstream.kafka.KafkaConnection;
@@ -141,6 +142,9 @@ public final class PollerApp implements AutoCloseable {
             meters,
             clock);
     AdaptiveConfig adaptiveConfig = settings.adaptive();
+    if (adaptiveConfig.enabled() || settings.userStream().enabled()) {
+      client.weightBudget().reserveForUrgent(adaptiveConfig.headroom());
+    }
     this.adaptive =
         adaptiveConfig.enabled()
             ? Optional.of(
@@ -149,9 +153,9 @@ public final class PollerApp implements AutoCloseable {
                         adaptiveConfig.levels(), adaptiveConfig.min(), adaptiveConfig.max()),
                     () ->
                         PollBudgetAllocation.pollsPerSecond(
-                            client.weightBudget().allowedWeight(),
-                            BinanceAccountClient.ACCOUNT_WEIGHT,
-                            adaptiveConfig.headroom()),
+                            client.weightBudget().allowedWeight()
+                                - client.weightBudget().urgentReserve(),
+                            BinanceAccountClient.ACCOUNT_WEIGHT),
                     meters))
             : Optional.empty();
     this.scheduler =
@@ -348,8 +352,8 @@ public final class PollerApp implements AutoCloseable {
     return pushEvents;
   }
 
-  private void pollAccount(String id) {
-    poller.poll(accountsById.get(id));
+  private void pollAccount(String id, Priority priority) {
+    poller.poll(accountsById.get(id), priority);
   }
 
   private void startGroup(List<String> ids) {

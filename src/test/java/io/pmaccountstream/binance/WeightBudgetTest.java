@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.binance.WeightBudget.Admission;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -22,6 +23,7 @@ class WeightBudgetTest {
 
   private static final Duration NO_WAIT = Duration.ZERO;
   private static final Duration A_MINUTE = Duration.ofMinutes(1);
+  private static final Admission GRANTED = new Admission.Granted();
 
   private final TestClock time = TestClock.at("2026-11-23T10:00:05Z");
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -42,6 +44,79 @@ class WeightBudgetTest {
 
     assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(55));
     assertThat(budget.usedWeight()).isEqualTo(20);
+  }
+
+  @Test
+  void scheduledRequestsLeaveTheUrgentReserveFreeAndUrgentOnesMaySpendIt()
+      throws InterruptedException {
+    budget.reserveForUrgent(0.1);
+    assertThat(budget.urgentReserve()).isEqualTo(480);
+
+    for (int i = 0; i < 216; i++) {
+      assertThat(budget.await(20, NO_WAIT, Priority.ROUTINE))
+          .as("routine %d", i)
+          .isEqualTo(GRANTED);
+    }
+    assertThat(budget.await(20, NO_WAIT, Priority.ROUTINE))
+        .as("4,320 + 20 would eat into the 480 kept for urgent requests")
+        .isInstanceOf(Admission.Refused.class);
+    for (int i = 0; i < 24; i++) {
+      assertThat(budget.await(20, NO_WAIT, Priority.URGENT)).as("urgent %d", i).isEqualTo(GRANTED);
+    }
+    assertThat(budget.await(20, NO_WAIT, Priority.URGENT))
+        .as("the minute's whole 4,800 is spent")
+        .isInstanceOf(Admission.Refused.class);
+    assertThat(registry.get("pmas.binance.weight.reserved").gauge().value())
+        .as("1.25 × the 480 urgent requests spent this minute")
+        .isEqualTo(600);
+  }
+
+  @Test
+  void urgentRequestsAreNotHeldBackByScheduledOnesSpentBeforeThem() throws InterruptedException {
+    budget.reserveForUrgent(0.1);
+    for (int i = 0; i < 10; i++) {
+      budget.await(20, NO_WAIT, Priority.URGENT);
+    }
+
+    // 200 of the 480 reserved are spent: routine requests may use all but the 280 left of it
+    int routine = 0;
+    while (budget.await(20, NO_WAIT, Priority.ROUTINE) instanceof Admission.Granted) {
+      routine++;
+    }
+
+    assertThat(routine).isEqualTo((4800 - 480) / 20);
+    assertThat(budget.await(20, NO_WAIT, Priority.URGENT)).isEqualTo(GRANTED);
+  }
+
+  @Test
+  void theReserveFollowsWhatUrgentRequestsUsedLastMinuteUpToHalf() throws InterruptedException {
+    budget.reserveForUrgent(0.1);
+    for (int i = 0; i < 60; i++) {
+      budget.await(20, NO_WAIT, Priority.URGENT); // 1,200 this minute
+    }
+    assertThat(budget.urgentReserve()).as("1,200 × 1.25").isEqualTo(1500);
+
+    time.advance(A_MINUTE);
+    assertThat(budget.urgentReserve())
+        .as("last minute's, until this one uses more")
+        .isEqualTo(1500);
+    for (int i = 0; i < 150; i++) {
+      budget.await(20, NO_WAIT, Priority.URGENT); // 3,000
+    }
+    assertThat(budget.urgentReserve()).as("at most half of 4,800").isEqualTo(2400);
+
+    time.advance(A_MINUTE.multipliedBy(2));
+    assertThat(budget.urgentReserve())
+        .as("a minute without urgent requests: the floor")
+        .isEqualTo(480);
+  }
+
+  @Test
+  void withoutAFloorAndWithoutUrgentRequestsNothingIsReserved() throws InterruptedException {
+    for (int i = 0; i < 240; i++) {
+      assertThat(budget.await(20, NO_WAIT)).isEqualTo(GRANTED);
+    }
+    assertThat(budget.urgentReserve()).isZero();
   }
 
   @Test

@@ -83,7 +83,7 @@ class AccountPollerTest {
 
   private AccountPoller poller(EmissionPolicy policy) {
     return poller(
-        account -> {
+        (account, priority) -> {
           fetches.incrementAndGet();
           return responses.removeFirst();
         },
@@ -327,7 +327,7 @@ class AccountPollerTest {
     AtomicInteger calls = new AtomicInteger();
     AccountPoller poller =
         poller(
-            account -> {
+            (account, priority) -> {
               if (calls.incrementAndGet() == 1) {
                 throw new ArithmeticException("Rounding necessary");
               }

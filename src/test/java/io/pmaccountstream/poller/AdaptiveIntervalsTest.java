@@ -51,34 +51,51 @@ class AdaptiveIntervalsTest {
   }
 
   @Test
-  void aTightBudgetGoesToTheMostUrgentAccount() {
-    // 3 accounts at 10 s cost 0.3 polls/s; 1.25 polls/s leaves 0.95: enough for one at 1 s
-    budget.set(1.25);
+  void aTightBudgetIsSharedAlikeByTheMostUrgentAccounts() {
+    // carol calm at 10 s costs 0.1 polls/s; the 0.8 left are shared by alice and bob: 2.5 s each
+    budget.set(0.9);
     intervals.add(List.of("alice", "bob", "carol"));
 
     intervals.observe(TestSnapshots.of("carol").uniMmr("3").at(1)); // calm
-    intervals.observe(TestSnapshots.of("bob").uniMmr("1.30").at(1)); // 8.3 % from 1.2
+    intervals.observe(TestSnapshots.of("bob").uniMmr("1.30").at(1)); // 8.3 % from 1.2: 1.778 s
     intervals.observe(
         TestSnapshots.of("alice").uniMmr("1.35").status(AccountStatus.MARGIN_CALL).at(1));
 
-    assertThat(intervals.intervalOf("alice")).isEqualTo(MIN);
-    // bob wishes 3.25 s (band 2): the 0.05 polls/s left shorten his 10 s a little, no more
-    assertThat(intervals.intervalOf("bob")).isGreaterThan(Duration.ofMillis(3250)).isLessThan(MAX);
+    assertThat(intervals.intervalOf("alice")).isEqualTo(Duration.ofMillis(2500));
+    assertThat(intervals.intervalOf("bob")).isEqualTo(Duration.ofMillis(2500));
     assertThat(intervals.intervalOf("carol")).isEqualTo(MAX);
   }
 
   @Test
-  void amongUrgentAccountsTheNearestToALevelIsServedFirst() {
-    budget.set(1.1);
+  void theNearestToALevelPollsMostOften() {
+    // alice (margin call, far from every level) wishes 1.778 s, bob (1.7 % from 1.2) 1 s; the
+    // budget pays for alice's wish and gives bob what is left
+    budget.set(1.3);
     intervals.add(List.of("alice", "bob"));
 
-    // both band 0: alice is not NORMAL but far from every level, bob is 1.7 % from 1.2
     intervals.observe(TestSnapshots.of("bob").uniMmr("1.22").at(1));
     intervals.observe(
         TestSnapshots.of("alice").uniMmr("3").status(AccountStatus.MARGIN_CALL).at(1));
 
-    assertThat(intervals.intervalOf("bob")).isEqualTo(MIN);
-    assertThat(intervals.intervalOf("alice")).isEqualTo(MAX);
+    assertThat(intervals.intervalOf("alice")).isEqualTo(Duration.ofMillis(1778));
+    assertThat(intervals.intervalOf("bob"))
+        .isGreaterThan(MIN)
+        .isLessThan(Duration.ofMillis(1778))
+        .isEqualTo(Duration.ofNanos(1_355_803_000));
+  }
+
+  @Test
+  void aBudgetThatMovedIsSharedAgainAtTheNextSnapshotEvenWithTheSameWishes() {
+    intervals.add(List.of("alice", "bob"));
+    intervals.observe(TestSnapshots.of("alice").uniMmr("1.21").at(1));
+    assertThat(intervals.intervalOf("alice")).isEqualTo(MIN);
+
+    // pushes took more of the minute: 0.5 polls/s left for both
+    budget.set(0.5);
+    intervals.observe(TestSnapshots.of("alice").uniMmr("1.21").at(2));
+
+    assertThat(intervals.intervalOf("alice")).isEqualTo(Duration.ofMillis(2500));
+    assertThat(intervals.intervalOf("bob")).isEqualTo(MAX);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.pmaccountstream.poller.RiskAdaptivePolicy.Wish;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,24 +80,55 @@ class PollBudgetAllocationProperties {
   }
 
   @Property
-  void theMostUrgentAreServedFirst(
+  void anAccountNeverPollsLessOftenThanALessUrgentOne(
       @ForAll("wishes") List<Wish> wishes,
       @ForAll @DoubleRange(min = 0, max = 400) double pollsPerSecond) {
     Map<String, Duration> intervals = PollBudgetAllocation.allocate(wishes, pollsPerSecond, MAX);
 
-    List<Wish> byUrgency = new ArrayList<>(wishes);
-    byUrgency.sort(null);
-    boolean someoneShortOfItsWish = false;
-    for (Wish wish : byUrgency) {
-      Duration granted = intervals.get(wish.account());
-      if (someoneShortOfItsWish) {
-        // a less urgent account gets nothing beyond max while a more urgent one is short
-        assertThat(granted).as(wish.account()).isEqualTo(MAX);
-      }
-      if (granted.compareTo(wish.interval()) > 0) {
-        someoneShortOfItsWish = true;
+    List<Wish> mostUrgentFirst = new ArrayList<>(wishes);
+    mostUrgentFirst.sort(Comparator.comparing(Wish::interval));
+    for (int i = 1; i < mostUrgentFirst.size(); i++) {
+      Wish more = mostUrgentFirst.get(i - 1);
+      Wish less = mostUrgentFirst.get(i);
+      assertThat(intervals.get(more.account()))
+          .as("%s (wishes %s) vs %s (wishes %s)", more, more.interval(), less, less.interval())
+          .isLessThanOrEqualTo(intervals.get(less.account()));
+    }
+  }
+
+  /**
+   * A budget between every account at max and every wish: all of it is spent, the accounts short of
+   * their wish all get one interval, and every account granted its wish wished no shorter.
+   */
+  @Property
+  void aShortBudgetIsSpentAndWhatItLacksIsTakenFromTheMostUrgentAlike(
+      @ForAll("wishes") List<Wish> wishes,
+      @ForAll @DoubleRange(min = 0.01, max = 0.99) double share) {
+    double floor = wishes.size() / seconds(MAX);
+    double everyWish = wishes.stream().mapToDouble(w -> 1 / seconds(w.interval())).sum();
+    net.jqwik.api.Assume.that(everyWish > floor * 1.0001);
+    double budget = floor + share * (everyWish - floor);
+
+    Map<String, Duration> intervals = PollBudgetAllocation.allocate(wishes, budget, MAX);
+
+    double rate = intervals.values().stream().mapToDouble(d -> 1 / seconds(d)).sum();
+    assertThat(rate).isLessThanOrEqualTo(budget + 1e-9).isGreaterThan(budget * (1 - 1e-4));
+    List<Duration> shortOfWish =
+        wishes.stream()
+            .filter(w -> intervals.get(w.account()).compareTo(w.interval()) > 0)
+            .map(w -> intervals.get(w.account()))
+            .distinct()
+            .toList();
+    assertThat(shortOfWish).hasSize(1);
+    for (Wish wish : wishes) {
+      if (intervals.get(wish.account()).equals(wish.interval())) {
+        assertThat(wish.interval()).isGreaterThanOrEqualTo(shortOfWish.get(0).minusNanos(1000));
       }
     }
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
   }
 
   @Property

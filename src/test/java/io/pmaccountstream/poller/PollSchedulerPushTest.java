@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +41,7 @@ class PollSchedulerPushTest {
   /** Starts alice on an hourly schedule and waits for its first tick's poll (phase 0). */
   private void startAlice(PollScheduler.Intervals intervals, Duration gap) {
     scheduler = scheduler(intervals, gap);
-    scheduler.start(List.of("alice"), account -> polls.incrementAndGet());
+    scheduler.start(List.of("alice"), (account, priority) -> polls.incrementAndGet());
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 1);
   }
 
@@ -56,6 +59,41 @@ class PollSchedulerPushTest {
     assertThat(count("pmas.poll.push.triggered")).isEqualTo(1.0);
     assertThat(count("pmas.poll.push.polls")).isEqualTo(1.0);
     assertThat(count("pmas.poll.push.coalesced")).isZero();
+  }
+
+  @Test
+  void aPushPollIsUrgentAndNeverQueuesBehindScheduledPollsThatWaitForWeight() {
+    // both scheduled workers are held by polls that wait (as for the next minute's weight); the
+    // third account's scheduled poll waits for a worker
+    CountDownLatch release = new CountDownLatch(1);
+    Set<String> running = ConcurrentHashMap.newKeySet();
+    Map<String, Priority> pushed = new ConcurrentHashMap<>();
+    scheduler = scheduler(PollScheduler.Intervals.fixed(Duration.ofMillis(20)), GAP);
+    scheduler.start(
+        List.of("alice", "bob", "carol"),
+        (account, priority) -> {
+          if (priority == Priority.URGENT) {
+            pushed.put(account, priority);
+            return;
+          }
+          running.add(account);
+          awaitQuietly(release);
+        });
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> running.size() == 2);
+      String waiting =
+          Stream.of("alice", "bob", "carol")
+              .filter(a -> !running.contains(a))
+              .findFirst()
+              .orElseThrow();
+
+      scheduler.pollSoon(waiting);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> pushed.containsKey(waiting));
+      assertThat(pushed).containsExactly(Map.entry(waiting, Priority.URGENT));
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test
@@ -104,7 +142,7 @@ class PollSchedulerPushTest {
     scheduler = scheduler(PollScheduler.Intervals.fixed(HOUR), Duration.ZERO);
     scheduler.start(
         List.of("alice"),
-        account -> {
+        (account, priority) -> {
           if (polls.incrementAndGet() == 1) {
             running.countDown();
             awaitQuietly(mayEnd);

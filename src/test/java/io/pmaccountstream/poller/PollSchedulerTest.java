@@ -51,7 +51,7 @@ class PollSchedulerTest {
 
     scheduler.start(
         List.of("alice"),
-        account -> {
+        (account, priority) -> {
           if (polls.incrementAndGet() == 1) {
             awaitQuietly(firstPollMayEnd);
           }
@@ -72,7 +72,7 @@ class PollSchedulerTest {
 
     scheduler.start(
         List.of("alice"),
-        account -> {
+        (account, priority) -> {
           polls.incrementAndGet();
           throw new IllegalStateException("boom");
         });
@@ -86,7 +86,7 @@ class PollSchedulerTest {
   void aWorkingScheduleIsNotStalledAndAClosedOneIsNoLivenessConcern() {
     scheduler = new PollScheduler(Duration.ofMillis(20), 0.5, 2, meters);
     AtomicInteger polls = new AtomicInteger();
-    scheduler.start(List.of("alice", "bob"), account -> polls.incrementAndGet());
+    scheduler.start(List.of("alice", "bob"), (account, priority) -> polls.incrementAndGet());
 
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 4);
     assertThat(scheduler.stalled()).isEmpty();
@@ -98,7 +98,7 @@ class PollSchedulerTest {
   void aPollRunningLongerThanAllowedIsAWedgedWorkerForLiveness() {
     scheduler = new PollScheduler(Duration.ofMillis(20), 0, 1, meters, Duration.ofMillis(200));
     CountDownLatch release = new CountDownLatch(1);
-    scheduler.start(List.of("alice"), account -> awaitQuietly(release));
+    scheduler.start(List.of("alice"), (account, priority) -> awaitQuietly(release));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.stalled().isPresent());
     assertThat(scheduler.stalled().get()).contains("alice", "wedged");
@@ -117,7 +117,7 @@ class PollSchedulerTest {
     AtomicBoolean bobPollEnded = new AtomicBoolean();
     scheduler.start(
         List.of("alice", "bob"),
-        account -> {
+        (account, priority) -> {
           polls.computeIfAbsent(account, a -> new AtomicInteger()).incrementAndGet();
           if (account.equals("bob") && bobInFlight.getCount() > 0) {
             bobInFlight.countDown();
@@ -152,7 +152,7 @@ class PollSchedulerTest {
     CountDownLatch mayEnd = new CountDownLatch(1);
     scheduler.start(
         List.of("alice"),
-        account -> {
+        (account, priority) -> {
           inFlight.countDown();
           awaitQuietly(mayEnd);
         });
@@ -168,11 +168,12 @@ class PollSchedulerTest {
     Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
     scheduler.start(
         List.of("alice"),
-        account -> polls.computeIfAbsent(account, a -> new AtomicInteger()).incrementAndGet());
+        (account, priority) ->
+            polls.computeIfAbsent(account, a -> new AtomicInteger()).incrementAndGet());
 
     scheduler.add(
         List.of("alice", "bob"),
-        account ->
+        (account, priority) ->
             polls.computeIfAbsent("added:" + account, a -> new AtomicInteger()).incrementAndGet());
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.containsKey("added:bob"));
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get("added:bob").get() >= 5);

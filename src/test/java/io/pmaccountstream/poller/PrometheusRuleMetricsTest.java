@@ -103,7 +103,7 @@ class PrometheusRuleMetricsTest {
       }
       AccountPoller poller =
           new AccountPoller(
-              account ->
+              (account, priority) ->
                   new FetchOutcome.Failure(
                       FailureKind.FATAL_CONFIG,
                       OptionalInt.of(401),

@@ -21,24 +21,27 @@ class RiskAdaptivePolicyTest {
   private final RiskAdaptivePolicy policy =
       new RiskAdaptivePolicy(LEVELS, Duration.ofSeconds(1), Duration.ofSeconds(11));
 
-  /** The table of docs/push.md, row by row, with min 1 s and max 11 s (f × 10 s + 1 s). */
+  /**
+   * The table of docs/push.md, row by row, with min 1 s and max 11 s: {@code 1 s × 11^f}, whole
+   * milliseconds.
+   */
   @ParameterizedTest(name = "uniMMR {0}: band {1}, {2} ms")
   @CsvSource({
     // distance < 2 %
     "1.51, 0, 1000",
     "1.2, 0, 1000",
     "1.0300, 0, 1000",
-    "1.0290, 1, 2000",
+    "1.0290, 1, 1271",
     // 2 % ≤ d < 5 %: 1.2 × 1.02 = 1.224 starts the band
-    "1.224, 1, 2000",
-    "1.25, 1, 2000",
-    "1.1, 1, 2000",
+    "1.224, 1, 1271",
+    "1.25, 1, 1271",
+    "1.1, 1, 1271",
     // 5 % ≤ d < 10 %
-    "1.26, 2, 3500",
-    "1.4, 2, 3500",
+    "1.26, 2, 1821",
+    "1.4, 2, 1821",
     // 10 % ≤ d < 20 %
-    "1.7, 3, 6000",
-    "0.9, 3, 6000",
+    "1.7, 3, 3317",
+    "0.9, 3, 3317",
     // d ≥ 20 %
     "1.8, 4, 11000",
     "5, 4, 11000",
@@ -51,14 +54,41 @@ class RiskAdaptivePolicyTest {
     assertThat(wish.interval()).isEqualTo(Duration.ofMillis(millis));
   }
 
+  @Test
+  void everyBandPollsAFixedFactorLessOftenThanTheOneBeforeWhateverTheSpan() {
+    RiskAdaptivePolicy wide =
+        new RiskAdaptivePolicy(LEVELS, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+    // 5 % to 10 % from a level: 60^0.25 s, not a quarter of the way to 60 s (15.75 s)
+    assertThat(wide.wish("a", Optional.of(new BigDecimal("1.27")), AccountStatus.NORMAL))
+        .isEqualTo(new Wish("a", Duration.ofMillis(2783), 2));
+    assertThat(wide.wish("a", Optional.of(new BigDecimal("1.25")), AccountStatus.NORMAL))
+        .isEqualTo(new Wish("a", Duration.ofMillis(1506), 1));
+    assertThat(wide.wish("a", Optional.of(new BigDecimal("1.7")), AccountStatus.NORMAL))
+        .isEqualTo(new Wish("a", Duration.ofMillis(7746), 3));
+  }
+
   @ParameterizedTest
-  @CsvSource({"MARGIN_CALL", "SUPPLY_MARGIN", "REDUCE_ONLY", "FORCE_LIQUIDATION", "UNKNOWN"})
-  void anyStatusOtherThanNormalIsUrgentWhateverTheUniMmr(AccountStatus status) {
+  @CsvSource({"ACTIVE_LIQUIDATION", "FORCE_LIQUIDATION", "BANKRUPTED", "UNKNOWN"})
+  void anAccountInLiquidationOrInAStatusWeDoNotKnowIsUrgentWhateverTheUniMmr(AccountStatus status) {
     Wish wish = policy.wish("alice", Optional.of(new BigDecimal("9")), status);
 
-    assertThat(wish.interval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(wish)
-        .isLessThan(policy.wish("bob", Optional.of(BigDecimal.ONE), AccountStatus.NORMAL));
+    assertThat(wish).isEqualTo(new Wish("alice", Duration.ofSeconds(1), 0));
+    assertThat(policy.wish("alice", Optional.empty(), status).band()).isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"MARGIN_CALL", "SUPPLY_MARGIN", "REDUCE_ONLY"})
+  void anAccountInAMarginCallIsNeverCalmerThanBandTwoAndNearerWhenItsDistanceSaysSo(
+      AccountStatus status) {
+    assertThat(policy.wish("alice", Optional.of(new BigDecimal("9")), status))
+        .isEqualTo(new Wish("alice", Duration.ofMillis(1821), 2));
+    assertThat(policy.wish("alice", Optional.empty(), status).band()).isEqualTo(2);
+    assertThat(policy.wish("alice", Optional.of(new BigDecimal("1.35")), status).band())
+        .as("12.5 % from 1.2: band 3 if NORMAL")
+        .isEqualTo(2);
+    assertThat(policy.wish("alice", Optional.of(new BigDecimal("1.19")), status))
+        .isEqualTo(new Wish("alice", Duration.ofSeconds(1), 0));
   }
 
   @Test
@@ -66,27 +96,6 @@ class RiskAdaptivePolicyTest {
     assertThat(policy.wish("alice", Optional.empty(), AccountStatus.NORMAL).interval())
         .isEqualTo(Duration.ofSeconds(11));
     assertThat(policy.unknown("alice").interval()).isEqualTo(Duration.ofSeconds(11));
-  }
-
-  @Test
-  void amongAccountsNotNormalTheNearestToALevelGoesFirstNotTheFirstById() {
-    Wish nearer =
-        policy.wish("zed", Optional.of(new BigDecimal("1.19")), AccountStatus.MARGIN_CALL);
-    Wish farther =
-        policy.wish("abe", Optional.of(new BigDecimal("1.35")), AccountStatus.MARGIN_CALL);
-
-    assertThat(nearer.band()).isZero();
-    assertThat(farther.band()).isZero();
-    assertThat(nearer).isLessThan(farther);
-  }
-
-  @Test
-  void nearerIsMoreUrgentWithinABand() {
-    Wish nearer = policy.wish("zed", Optional.of(new BigDecimal("1.201")), AccountStatus.NORMAL);
-    Wish farther = policy.wish("abe", Optional.of(new BigDecimal("1.21")), AccountStatus.NORMAL);
-
-    assertThat(nearer.band()).isEqualTo(farther.band());
-    assertThat(nearer).isLessThan(farther);
   }
 
   @Test

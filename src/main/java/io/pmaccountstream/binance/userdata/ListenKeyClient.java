@@ -7,6 +7,7 @@ import io.pmaccountstream.binance.BinanceClientConfig;
 import io.pmaccountstream.binance.ErrorTaxonomy;
 import io.pmaccountstream.binance.WeightBudget;
 import io.pmaccountstream.binance.WeightBudget.Admission;
+import io.pmaccountstream.binance.WeightBudget.Priority;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +88,9 @@ final class ListenKeyClient {
 
   private Answer send(String method, AccountCredentials account) {
     try {
-      if (budget.await(WEIGHT, weightMaxWait) instanceof Admission.Refused refused) {
+      // urgent: a stream that lapses leaves the account without its pushes
+      if (budget.await(WEIGHT, weightMaxWait, Priority.URGENT)
+          instanceof Admission.Refused refused) {
         return new Answer.Failed("not sent: " + refused.kind() + " (" + refused.reason() + ")");
       }
       HttpRequest request =
