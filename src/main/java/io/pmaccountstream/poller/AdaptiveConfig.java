@@ -62,7 +62,7 @@ public record AdaptiveConfig(
       ConfigField.doubleValue(
               "poll.adaptive.headroom",
               "Least share of the weight budget held back from scheduled polls for push-triggered"
-                  + " polls and listen-key calls (with poll.adaptive or the user-data stream); more"
+                  + " polls and listen-key calls (with the user-data stream on); more"
                   + " when the pushes of the last minute used more, up to half")
           .withDefault("0.1")
           .validate(d -> d >= 0 && d < 1, "in [0, 1)");

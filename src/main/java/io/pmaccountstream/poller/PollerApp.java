@@ -142,7 +142,8 @@ public final class PollerApp implements AutoCloseable {
             meters,
             clock);
     AdaptiveConfig adaptiveConfig = settings.adaptive();
-    if (adaptiveConfig.enabled() || settings.userStream().enabled()) {
+    if (settings.userStream().enabled()) {
+      // without the stream nothing is urgent: the whole budget goes to scheduled polls
       client.weightBudget().reserveForUrgent(adaptiveConfig.headroom());
     }
     this.adaptive =
