@@ -96,6 +96,18 @@ final class DetectLatencySection implements Section {
   private static final Duration ROOMY_MAX = Duration.ofSeconds(60);
 
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(45);
+
+  /**
+   * How long a crossing waits for its event before it counts as missed: {@link #EVENT_TIMEOUT}, or
+   * the mode's longest gap between two polls (max plus the jitter of 10 %) and 15 s when that is
+   * longer: a calm account is polled once per max, so a shorter wait would call its crossings
+   * missed that were merely not polled yet.
+   */
+  static Duration eventTimeout(Mode mode) {
+    Duration longestGap = mode.max().plus(mode.max().dividedBy(10)).plusSeconds(15);
+    return longestGap.compareTo(EVENT_TIMEOUT) > 0 ? longestGap : EVENT_TIMEOUT;
+  }
+
   private static final Duration HOLD_MAX = Duration.ofSeconds(2);
 
   /**
@@ -173,7 +185,7 @@ final class DetectLatencySection implements Section {
         "crossings",
         "to uniMMR in [1.10, 1.19], held until detected (or "
             + EVENT_TIMEOUT.toSeconds()
-            + " s), then back after 0-"
+            + " s, or max x 1.1 + 15 s when longer: a miss), then back after 0-"
             + HOLD_MAX.toSeconds()
             + " s, idle again 0-"
             + PAUSE_MAX.toMillis() / 1000.0
@@ -226,10 +238,10 @@ final class DetectLatencySection implements Section {
     }
     return "poll.adaptive=true, poll.interval.min unset (1 s), poll.interval.max="
         + mode.max().toSeconds()
-        + "s"
+        + "s, poll.adaptive.headroom 0.1 (unplanned)"
         + (mode.push()
             ? ", binance.user.stream.enabled=true, binance.ws.base.url=simulator's,"
-                + " poll.push.min.gap 1 s, poll.adaptive.headroom 0.1 (the least urgent reserve)"
+                + " poll.push.min.gap 1 s (urgent reserve: at least the headroom)"
             : " (no user-data stream: no urgent reserve)");
   }
 
@@ -296,6 +308,7 @@ final class DetectLatencySection implements Section {
       BenchContext context, Mode mode, Duration window, double crossingsPerSecond)
       throws Exception {
     String run = "detect-" + mode.id() + "-" + System.currentTimeMillis();
+    Duration timeout = eventTimeout(mode);
     Topics topics = Topics.defaults().withPrefix("pmas-bench.detect." + mode.id() + ".");
     context.recreateTopics(
         Set.of(
@@ -403,7 +416,7 @@ final class DetectLatencySection implements Section {
                       if (isNear) {
                         nearCrossings.incrementAndGet();
                       }
-                      Optional<Long> detected = await(seen.breached(key), EVENT_TIMEOUT);
+                      Optional<Long> detected = await(seen.breached(key), timeout);
                       if (detected.isPresent()) {
                         long micros = TimeUnit.NANOSECONDS.toMicros(detected.get() - changedAt);
                         all.add(micros);
@@ -418,13 +431,12 @@ final class DetectLatencySection implements Section {
                         if (isNear) {
                           nearMissed.incrementAndGet();
                         }
-                        log.warn(
-                            "{}: no BREACHED event for {} in {}", mode.id(), key, EVENT_TIMEOUT);
+                        log.warn("{}: no BREACHED event for {} in {}", mode.id(), key, timeout);
                       }
                       Thread.sleep(holdMillis);
                       Change up = account.set(rest.get(account.id()));
                       Key upKey = new Key(account.id(), up.state().updateTime());
-                      if (await(seen.recovered(upKey), EVENT_TIMEOUT).isEmpty()) {
+                      if (await(seen.recovered(upKey), timeout).isEmpty()) {
                         log.warn("{}: no RECOVERED event for {}", mode.id(), upKey);
                       }
                       Thread.sleep(pauseMillis);
@@ -437,7 +449,7 @@ final class DetectLatencySection implements Section {
                   crossingThreads));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
-            .get(EVENT_TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS);
+            .get(timeout.toSeconds() * 3, TimeUnit.SECONDS);
         seconds = (System.nanoTime() - start) / 1e9;
         polls = served(simulator) - pollsBefore;
         // late duplicates, if any, have a moment to show up

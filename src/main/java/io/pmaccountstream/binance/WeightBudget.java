@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * minute's urgent reserve ({@link #urgentReserve()}) free. Polls a push asked for and listen-key
  * calls are {@link Priority#URGENT}: they may spend the whole minute, so a burst of pushes is
  * served at once instead of waiting behind the scheduled polls for the next minute. The reserve is
- * what urgent requests used in the last minute or this one (the larger, plus a quarter), at most
- * half of the allowed weight, and never less than the floor share the poller sets ({@link
- * #reserveForUrgent}). Thread safe.
+ * what urgent requests used in the last minute or are using in this one at their pace so far (the
+ * larger, plus a quarter), at most half of the allowed weight, and never less than the floor share
+ * the poller sets ({@link #reserveForUrgent}). Thread safe.
  */
 public final class WeightBudget {
 
@@ -48,6 +48,12 @@ public final class WeightBudget {
   static final Duration MAX_BAN = Duration.ofDays(3);
   static final Duration DEFAULT_MAX_PAUSE = Duration.ofMinutes(1);
   private static final double MIN_SLOWDOWN = 0.125;
+
+  /**
+   * From this far into a minute on, the urgent reserve follows the pace of this minute's urgent
+   * requests, so that a first burst of pushes does not wait for the next minute to be reserved.
+   */
+  static final Duration PROJECTION_AFTER = Duration.ofSeconds(10);
 
   private final int limitPerMinute;
   private final BigDecimal maxShare;
@@ -320,12 +326,18 @@ public final class WeightBudget {
 
   /**
    * The weight routine requests leave free this minute for urgent ones: what urgent requests used
-   * in the last minute or this one (the larger), plus a quarter, at most half of the allowed
+   * in the last minute, or will use in this one at the pace they have used it so far (from {@link
+   * #PROJECTION_AFTER} into the minute on), the larger, plus a quarter; at most half of the allowed
    * weight, at least the floor share.
    */
   public synchronized int urgentReserve() {
     int allowed = allowedWeight();
-    int measured = (int) Math.ceil(1.25 * Math.max(urgentUsedLastMinute, urgentUsed));
+    long intoMinute = clock.now().toEpochMilli() - minute * MINUTE_MILLIS;
+    double thisMinute =
+        intoMinute >= PROJECTION_AFTER.toMillis()
+            ? urgentUsed * (double) MINUTE_MILLIS / Math.min(intoMinute, MINUTE_MILLIS)
+            : urgentUsed;
+    int measured = (int) Math.ceil(1.25 * Math.max(urgentUsedLastMinute, thisMinute));
     int floor = (int) Math.ceil(allowed * reserveFloorShare);
     return Math.max(floor, Math.min(allowed / 2, measured));
   }

@@ -16,8 +16,9 @@ import java.util.List;
  * @param max the interval of a calm account, and the longest any account waits ({@code
  *     poll.interval.max}, unset: {@code poll.interval})
  * @param pushMinGap at most one push-triggered poll per account per this gap
- * @param headroom least share of the budget held back from scheduled polls for push-triggered polls
- *     and listen-key calls (the weight budget reserves more when pushes need it)
+ * @param headroom share of the scheduled polls' weight the allocation leaves unplanned; with the
+ *     user-data stream, also the least share held back for push-triggered polls and listen-key
+ *     calls (the weight budget reserves more when pushes need it)
  * @param levels the uniMMR levels distances are measured to ({@code derive.levels})
  */
 public record AdaptiveConfig(
@@ -61,9 +62,10 @@ public record AdaptiveConfig(
   public static final ConfigField<Double> HEADROOM =
       ConfigField.doubleValue(
               "poll.adaptive.headroom",
-              "Least share of the weight budget held back from scheduled polls for push-triggered"
-                  + " polls and listen-key calls (with the user-data stream on); more"
-                  + " when the pushes of the last minute used more, up to half")
+              "Share of the scheduled polls' weight the adaptive allocation leaves unplanned (it"
+                  + " absorbs re-planning); with the user-data stream on, also the least share of"
+                  + " the weight budget held back from scheduled polls for push-triggered polls and"
+                  + " listen-key calls (more when pushes use more, up to half)")
           .withDefault("0.1")
           .validate(d -> d >= 0 && d < 1, "in [0, 1)");
 

@@ -66,9 +66,14 @@ public final class PollBudgetAllocation {
     return intervals;
   }
 
-  /** The polls a second that this weight a minute pays for. */
-  public static double pollsPerSecond(int weightPerMinute, int weightPerPoll) {
-    return Math.max(0, weightPerMinute) / (double) weightPerPoll / 60.0;
+  /**
+   * The polls a second to plan for with this weight a minute: all of it but the headroom, which
+   * absorbs what re-planning adds (an interval that gets shorter brings a tick forward at once, one
+   * that gets longer waits for the next), so that the minute's weight does not run out before its
+   * end and hold every poll until the next.
+   */
+  public static double pollsPerSecond(int weightPerMinute, int weightPerPoll, double headroom) {
+    return Math.max(0, weightPerMinute) * (1 - headroom) / weightPerPoll / 60.0;
   }
 
   private static double seconds(Duration d) {

@@ -156,7 +156,8 @@ public final class PollerApp implements AutoCloseable {
                         PollBudgetAllocation.pollsPerSecond(
                             client.weightBudget().allowedWeight()
                                 - client.weightBudget().urgentReserve(),
-                            BinanceAccountClient.ACCOUNT_WEIGHT),
+                            BinanceAccountClient.ACCOUNT_WEIGHT,
+                            adaptiveConfig.headroom()),
                     meters))
             : Optional.empty();
     this.scheduler =

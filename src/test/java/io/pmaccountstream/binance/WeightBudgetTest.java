@@ -112,6 +112,20 @@ class WeightBudgetTest {
   }
 
   @Test
+  void aFirstBurstOfUrgentRequestsIsReservedAtItsPaceWithoutWaitingForTheNextMinute()
+      throws InterruptedException {
+    budget.reserveForUrgent(0.1);
+    time.advance(Duration.ofSeconds(10)); // 15 s into the minute
+    for (int i = 0; i < 20; i++) {
+      budget.await(20, NO_WAIT, Priority.URGENT); // 400 in 15 s: 1,600 at this pace
+    }
+
+    assertThat(budget.urgentReserve()).as("1,600 × 1.25").isEqualTo(2000);
+    time.advance(Duration.ofSeconds(15)); // 30 s in: the same 400 is a pace of 800
+    assertThat(budget.urgentReserve()).isEqualTo(1000);
+  }
+
+  @Test
   void withoutAFloorAndWithoutUrgentRequestsNothingIsReserved() throws InterruptedException {
     for (int i = 0; i < 240; i++) {
       assertThat(budget.await(20, NO_WAIT)).isEqualTo(GRANTED);
