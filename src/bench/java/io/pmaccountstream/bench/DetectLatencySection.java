@@ -167,6 +167,8 @@ final class DetectLatencySection implements Section {
       long rejected,
       int overOneSecond,
       double weightWaits,
+      double urgentWeightWaits,
+      double deferredPolls,
       double pushPolls) {}
 
   @Override
@@ -283,6 +285,16 @@ final class DetectLatencySection implements Section {
     report.figure(ID, p + "crossings detected after more than 1 s", o.overOneSecond(), "crossings");
     report.figure(
         ID, p + "requests that waited for weight budget (whole mode)", o.weightWaits(), "waits");
+    report.figure(
+        ID,
+        p + "urgent requests that waited for weight budget (whole mode)",
+        o.urgentWeightWaits(),
+        "waits");
+    report.figure(
+        ID,
+        p + "scheduled polls deferred for weight budget (whole mode)",
+        o.deferredPolls(),
+        "polls");
     report.figure(ID, p + "push-triggered polls (whole mode)", o.pushPolls(), "polls");
   }
 
@@ -498,10 +510,14 @@ final class DetectLatencySection implements Section {
         seconds,
         rejected,
         overOneSecond.get(),
-        meters.find("pmas.binance.weight.waits").counters().stream()
-            .mapToDouble(c -> c.count())
-            .sum(),
+        sum(meters, "pmas.binance.weight.waits"),
+        sum(meters, "pmas.binance.weight.urgent.waits"),
+        sum(meters, "pmas.poll.deferred"),
         meters.find("pmas.poll.push.polls").counters().stream().mapToDouble(c -> c.count()).sum());
+  }
+
+  private static double sum(SimpleMeterRegistry meters, String counter) {
+    return meters.find(counter).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private static BigDecimal decimal(double value) {

@@ -63,6 +63,7 @@ public final class WeightBudget {
   private final Counter rateLimitedResponses;
   private final Counter bans;
   private final Counter waits;
+  private final Counter urgentWaits;
 
   private long minute = Long.MIN_VALUE;
   private int used;
@@ -133,6 +134,12 @@ public final class WeightBudget {
     this.waits =
         Counter.builder("pmas.binance.weight.waits")
             .description("Times a request waited for weight budget")
+            .register(registry);
+    this.urgentWaits =
+        Counter.builder("pmas.binance.weight.urgent.waits")
+            .description(
+                "Times an urgent request (a push-triggered poll, a listen-key call) waited for"
+                    + " weight budget")
             .register(registry);
     Gauge.builder("pmas.binance.weight.used", this, WeightBudget::usedWeight)
         .description("Request weight used this minute (ours and Binance's X-MBX-USED-WEIGHT-1M)")
@@ -208,6 +215,9 @@ public final class WeightBudget {
       }
       if (!waited) {
         waits.increment();
+        if (priority == Priority.URGENT) {
+          urgentWaits.increment();
+        }
         waited = true;
       }
       sleeper.sleep(wait);
@@ -340,6 +350,20 @@ public final class WeightBudget {
     int measured = (int) Math.ceil(1.25 * Math.max(urgentUsedLastMinute, thisMinute));
     int floor = (int) Math.ceil(allowed * reserveFloorShare);
     return Math.max(floor, Math.min(allowed / 2, measured));
+  }
+
+  /**
+   * How long a {@link Priority#ROUTINE} request of this weight would wait now (for the next minute
+   * or the end of a 429 pause); zero when it may go, and during a ban (the request is then refused
+   * at once, not held).
+   */
+  public Duration routineWait(int weight) {
+    Instant localNow = clock.localNow();
+    synchronized (this) {
+      roll(clock.toServerTime(localNow));
+      Duration wait = waitFor(weight, localNow, Priority.ROUTINE);
+      return wait == null ? Duration.ZERO : wait;
+    }
   }
 
   /** Null when {@code weight} fits now; else how long to wait before asking again. */

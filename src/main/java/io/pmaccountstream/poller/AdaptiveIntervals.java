@@ -19,8 +19,8 @@ import java.util.function.DoubleSupplier;
  * snapshot updates its account's wish ({@link RiskAdaptivePolicy}), and the budget is then shared
  * again ({@link PollBudgetAllocation}); so it is when the budget itself has moved by more than
  * {@link #BUDGET_DRIFT} since the last sharing (a 429 halved it, pushes reserved more of it).
- * Accounts whose interval got shorter are handed to the listener so that the scheduler can bring
- * their next tick forward. Thread safe.
+ * Accounts whose interval changed are handed to the listener so that the scheduler can move their
+ * next tick. Thread safe.
  */
 public final class AdaptiveIntervals implements PollScheduler.Intervals {
 
@@ -34,7 +34,7 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
   private final Set<String> withGauges = new TreeSet<>();
   private volatile Map<String, Duration> intervals = Map.of();
   private double sharedBudget = Double.NaN;
-  private volatile Consumer<Set<String>> shortened = accounts -> {};
+  private volatile Consumer<Set<String>> changed = accounts -> {};
 
   /**
    * @param pollsPerSecond the polls the weight budget pays for now (read at every reallocation, so
@@ -47,9 +47,9 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
     this.meters = meters;
   }
 
-  /** Who to tell when accounts' intervals get shorter. */
-  public void onShortened(Consumer<Set<String>> listener) {
-    this.shortened = listener;
+  /** Who to tell when accounts' intervals change. */
+  public void onChanged(Consumer<Set<String>> listener) {
+    this.changed = listener;
   }
 
   /** Accounts now polled here, calm until their first snapshot (or from the one given). */
@@ -104,10 +104,10 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
     reallocate();
   }
 
-  /** Shares the budget again; tells the listener which intervals got shorter. */
+  /** Shares the budget again; tells the listener which intervals changed. */
   public void reallocate() {
     Map<String, Duration> next;
-    Set<String> shorter = new TreeSet<>();
+    Set<String> moved = new TreeSet<>();
     synchronized (this) {
       sharedBudget = pollsPerSecond.getAsDouble();
       next = Map.copyOf(PollBudgetAllocation.allocate(wishes.values(), sharedBudget, policy.max()));
@@ -115,14 +115,14 @@ public final class AdaptiveIntervals implements PollScheduler.Intervals {
       next.forEach(
           (account, interval) -> {
             Duration old = before.get(account);
-            if (old != null && interval.compareTo(old) < 0) {
-              shorter.add(account);
+            if (old != null && !interval.equals(old)) {
+              moved.add(account);
             }
           });
       intervals = next;
     }
-    if (!shorter.isEmpty()) {
-      shortened.accept(shorter);
+    if (!moved.isEmpty()) {
+      changed.accept(moved);
     }
   }
 

@@ -31,9 +31,15 @@ import org.slf4j.LoggerFactory;
  * bunch; each tick is planned from the previous plan, not from when the poll ended (a slow poll
  * does not push later ones back: no drift), and delayed by a random jitter of up to {@code jitter ×
  * interval}. An account's interval comes from {@link Intervals}: fixed ({@code poll.interval}) or
- * risk-adaptive ({@link AdaptiveIntervals}); when it gets shorter, the next tick is brought forward
- * to the last one plus the new interval. An account whose previous poll still runs at its next tick
- * skips that tick (counted) instead of queueing polls behind it.
+ * risk-adaptive ({@link AdaptiveIntervals}); when it changes, the next tick moves to the last one
+ * plus the new interval (or now), earlier or later alike, so that re-planning never polls more
+ * often than the intervals say. An account whose previous poll still runs at its next tick skips
+ * that tick (counted) instead of queueing polls behind it.
+ *
+ * <p>A scheduled poll for which the weight budget has no room now ({@link WeightGate}) is deferred
+ * until it has, holding neither a worker nor its account meanwhile ({@code pmas.poll.deferred}): so
+ * a push for that account is served at once instead of waiting behind a poll that waits for the
+ * next minute.
  *
  * <p>{@link #pollSoon} asks for a poll now (a user-data event said the account changed): many asks
  * become one poll, at most one per {@code poll.push.min.gap} per account, and an ask while the
@@ -82,6 +88,14 @@ public final class PollScheduler implements AutoCloseable {
     }
   }
 
+  /** How long a scheduled poll would wait for weight now (zero: it may go). */
+  @FunctionalInterface
+  public interface WeightGate {
+    Duration routineWait();
+
+    WeightGate OPEN = () -> Duration.ZERO;
+  }
+
   /** What a tick or a push runs for an account. */
   @FunctionalInterface
   public interface Poll {
@@ -111,7 +125,9 @@ public final class PollScheduler implements AutoCloseable {
     /** A push-triggered poll is asked for and not started yet. */
     boolean pushPending;
 
-    /** A scheduled poll waits for a worker (the account is claimed when it starts). */
+    /**
+     * A scheduled poll waits for a worker or for weight (the account is claimed when it starts).
+     */
     boolean queued;
 
     /** It waits for the account's running poll to end. */
@@ -129,6 +145,7 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   private final Intervals intervals;
+  private final WeightGate gate;
   private final double jitter;
   private final Duration pushMinGap;
   private final LongSupplier pushClock;
@@ -159,6 +176,7 @@ public final class PollScheduler implements AutoCloseable {
       Duration maxPollDuration) {
     this(
         Intervals.fixed(interval),
+        WeightGate.OPEN,
         jitter,
         Duration.ofSeconds(1),
         workerThreads,
@@ -178,11 +196,34 @@ public final class PollScheduler implements AutoCloseable {
       int workerThreads,
       MeterRegistry meters,
       LongSupplier pushClock) {
-    this(intervals, jitter, pushMinGap, workerThreads, meters, MAX_POLL_DURATION, pushClock);
+    this(
+        intervals,
+        WeightGate.OPEN,
+        jitter,
+        pushMinGap,
+        workerThreads,
+        meters,
+        MAX_POLL_DURATION,
+        pushClock);
+  }
+
+  /**
+   * @param gate whether the weight budget has room for a scheduled poll now
+   */
+  public PollScheduler(
+      Intervals intervals,
+      WeightGate gate,
+      double jitter,
+      Duration pushMinGap,
+      int workerThreads,
+      MeterRegistry meters,
+      LongSupplier pushClock) {
+    this(intervals, gate, jitter, pushMinGap, workerThreads, meters, MAX_POLL_DURATION, pushClock);
   }
 
   PollScheduler(
       Intervals intervals,
+      WeightGate gate,
       double jitter,
       Duration pushMinGap,
       int workerThreads,
@@ -191,6 +232,7 @@ public final class PollScheduler implements AutoCloseable {
       LongSupplier pushClock) {
     this.maxPollDuration = maxPollDuration;
     this.intervals = intervals;
+    this.gate = gate;
     this.jitter = jitter;
     this.pushMinGap = pushMinGap;
     this.pushClock = pushClock;
@@ -288,10 +330,10 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   /**
-   * Brings the next tick of these accounts forward to their last tick plus their (shorter)
-   * interval, or now if that has passed. A longer interval takes effect from the next tick on.
+   * Moves the next tick of these accounts to their last tick plus their new interval, or now if
+   * that has passed: earlier for a shorter interval, later for a longer one.
    */
-  public void intervalsShortened(Collection<String> accountIds) {
+  public void intervalsChanged(Collection<String> accountIds) {
     long now = System.nanoTime();
     for (String account : accountIds) {
       Plan plan = plans.get(account);
@@ -300,7 +342,7 @@ public final class PollScheduler implements AutoCloseable {
       }
       synchronized (plan) {
         long at = Math.max(now, plan.previousNanos + intervals.intervalOf(account).toNanos());
-        if (!plan.removed && at - plan.nextNanos < 0) {
+        if (!plan.removed && at != plan.nextNanos) {
           if (plan.next != null) {
             plan.next.cancel(false);
           }
@@ -445,6 +487,30 @@ public final class PollScheduler implements AutoCloseable {
         return;
       }
       plan.queued = true;
+    }
+    queueScheduled(plan, plannedNanos);
+  }
+
+  /** Hands a scheduled poll to the workers, or defers it while the weight budget has no room. */
+  private void queueScheduled(Plan plan, long plannedNanos) {
+    Duration wait = gate.routineWait();
+    if (!wait.isZero() && !plan.removed && !closed) {
+      meters.counter("pmas.poll.deferred", "account", plan.account).increment();
+      // spread over a second, so that deferred polls do not all ask at the same instant
+      long nanos =
+          wait.toNanos() + ThreadLocalRandom.current().nextLong(TimeUnit.SECONDS.toNanos(1));
+      try {
+        ticker.schedule(
+            guarded("poll-ticker", () -> queueScheduled(plan, plannedNanos)),
+            nanos,
+            TimeUnit.NANOSECONDS);
+        return;
+      } catch (RejectedExecutionException e) {
+        synchronized (plan) {
+          plan.queued = false;
+        }
+        return;
+      }
     }
     try {
       workers.execute(

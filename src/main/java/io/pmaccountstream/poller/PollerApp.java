@@ -165,12 +165,13 @@ public final class PollerApp implements AutoCloseable {
             adaptive
                 .<PollScheduler.Intervals>map(a -> a)
                 .orElse(PollScheduler.Intervals.fixed(config.interval())),
+            () -> client.weightBudget().routineWait(BinanceAccountClient.ACCOUNT_WEIGHT),
             config.jitter(),
             adaptiveConfig.pushMinGap(),
             Math.min(config.maxConcurrent(), settings.accounts().size()),
             meters,
             System::nanoTime);
-    adaptive.ifPresent(a -> a.onShortened(scheduler::intervalsShortened));
+    adaptive.ifPresent(a -> a.onChanged(scheduler::intervalsChanged));
     this.poller =
         new AccountPoller(
             client::fetchAccount,

@@ -126,6 +126,21 @@ class WeightBudgetTest {
   }
 
   @Test
+  void routineWaitSaysHowLongAScheduledPollWouldWaitWithoutReservingAnything()
+      throws InterruptedException {
+    budget.reserveForUrgent(0.1);
+    for (int i = 0; i < 216; i++) {
+      budget.await(20, NO_WAIT, Priority.ROUTINE);
+    }
+
+    assertThat(budget.routineWait(20)).isEqualTo(Duration.ofSeconds(55));
+    assertThat(budget.usedWeight()).isEqualTo(4320);
+    assertThat(budget.await(20, NO_WAIT, Priority.URGENT)).isEqualTo(GRANTED);
+    time.advance(Duration.ofSeconds(55));
+    assertThat(budget.routineWait(20)).isZero();
+  }
+
+  @Test
   void withoutAFloorAndWithoutUrgentRequestsNothingIsReserved() throws InterruptedException {
     for (int i = 0; i < 240; i++) {
       assertThat(budget.await(20, NO_WAIT)).isEqualTo(GRANTED);

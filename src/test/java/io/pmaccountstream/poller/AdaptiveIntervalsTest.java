@@ -31,7 +31,7 @@ class AdaptiveIntervalsTest {
           meters);
 
   {
-    intervals.onShortened(shortened::add);
+    intervals.onChanged(shortened::add);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -207,7 +208,7 @@ class PollSchedulerPushTest {
         .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(1))
         .until(() -> polls.get() == 1); // the next tick is still planned an hour ahead
-    scheduler.intervalsShortened(List.of("alice"));
+    scheduler.intervalsChanged(List.of("alice"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> polls.get() >= 5);
   }
@@ -228,6 +229,48 @@ class PollSchedulerPushTest {
         .atMost(Duration.ofSeconds(1))
         .until(() -> polls.get() == settled);
     assertThat(scheduler.stalled()).isEmpty();
+  }
+
+  @Test
+  void aLongerIntervalMovesTheNextTickLaterWhenTold() {
+    Map<String, Duration> intervals =
+        new ConcurrentHashMap<>(Map.of("alice", Duration.ofMillis(300)));
+    startAlice(intervalsOf(intervals), GAP);
+
+    intervals.put("alice", HOUR);
+    scheduler.intervalsChanged(List.of("alice"));
+
+    // the tick planned 300 ms after the first is now an hour after it
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> polls.get() == 1);
+  }
+
+  @Test
+  void aScheduledPollDefersWhileTheBudgetHasNoRoomHoldingNeitherAWorkerNorItsAccount() {
+    AtomicBoolean room = new AtomicBoolean(false);
+    List<Priority> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    scheduler =
+        new PollScheduler(
+            PollScheduler.Intervals.fixed(HOUR),
+            () -> room.get() ? Duration.ZERO : Duration.ofMillis(100),
+            0,
+            GAP,
+            1,
+            meters,
+            pushClock::get);
+    scheduler.start(List.of("alice"), (account, priority) -> runs.add(priority));
+    await().atMost(Duration.ofSeconds(5)).until(() -> count("pmas.poll.deferred") >= 1);
+
+    // the first tick's poll waits for weight: a push meanwhile is not held behind it
+    scheduler.pollSoon("alice");
+    await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() == 1);
+    assertThat(runs).containsExactly(Priority.URGENT);
+
+    room.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> runs.size() == 2);
+    assertThat(runs).containsExactly(Priority.URGENT, Priority.ROUTINE);
   }
 
   private static PollScheduler.Intervals intervalsOf(Map<String, Duration> intervals) {
