@@ -145,25 +145,31 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
                 slot[0]);
     slot[0] = decoder;
     T value;
+    boolean bytesLeft;
     try {
       value = reader.read(null, decoder);
-      if (!decoder.isEnd()) {
-        throw new SerializationException(
-            "Record on topic "
-                + topic
-                + " has bytes left after decoding it with schema id "
-                + id
-                + ": the payload does not match its writer schema");
-      }
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+      bytesLeft = !decoder.isEnd();
+    } catch (IOException | RuntimeException e) {
+      // Whatever hostile bytes make Avro or a logical-type conversion throw (a zero-length decimal
+      // is a NumberFormatException) is a record that cannot be decoded, never an escaped exception.
       throw new SerializationException(
           "Cannot decode record on topic "
               + topic
               + " with writer schema id "
               + id
               + ": "
+              + e.getClass().getSimpleName()
+              + ": "
               + e.getMessage(),
           e);
+    }
+    if (bytesLeft) {
+      throw new SerializationException(
+          "Record on topic "
+              + topic
+              + " has bytes left after decoding it with schema id "
+              + id
+              + ": the payload does not match its writer schema");
     }
     return value;
   }

@@ -8,6 +8,7 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
+import io.pmaccountstream.testing.ZeroLengthDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,17 @@ class RegistrySnapshotDecoderTest {
     byte[] truncated = Arrays.copyOf(framed(), 12);
 
     assertThatThrownBy(() -> decoder.decode(TOPIC, truncated))
+        .isInstanceOfSatisfying(
+            BadRecordException.class,
+            e -> assertThat(e.kind()).isEqualTo(BadRecordException.UNDECODABLE));
+  }
+
+  @Test
+  void aZeroLengthDecimalIsABadRecordNotAnExceptionThatEndsTheReplay() {
+    ConfluentAvroSerializer<AccountSnapshot> serializer = new ConfluentAvroSerializer<>(registry);
+    byte[] hostile = ZeroLengthDecimal.of(v -> serializer.serialize(TOPIC, v), snapshot);
+
+    assertThatThrownBy(() -> decoder.decode(TOPIC, hostile))
         .isInstanceOfSatisfying(
             BadRecordException.class,
             e -> assertThat(e.kind()).isEqualTo(BadRecordException.UNDECODABLE));

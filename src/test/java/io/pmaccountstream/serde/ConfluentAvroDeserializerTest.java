@@ -9,6 +9,7 @@ import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.serde.SchemaRegistryException.Reason;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import io.pmaccountstream.testing.Samples;
+import io.pmaccountstream.testing.ZeroLengthDecimal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,6 +189,16 @@ class ConfluentAvroDeserializerTest {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, truncated))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("Cannot decode record on topic " + TOPIC);
+  }
+
+  @Test
+  void aZeroLengthDecimalIsAnUndecodableRecordNotAnEscapedNumberFormatException() {
+    byte[] bytes = ZeroLengthDecimal.of(v -> serializer.serialize(TOPIC, v), Samples.snapshot());
+
+    assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Cannot decode record on topic " + TOPIC)
+        .hasMessageContaining("NumberFormatException");
   }
 
   @Test
