@@ -32,6 +32,11 @@ final class SerdeSection implements Section {
     figures(
         report,
         results,
+        "decodeForReplay",
+        "decode for replay, the derivation's fields only (RegistrySnapshotDecoder.forDerivation)");
+    figures(
+        report,
+        results,
         "avroOnlyEncode",
         "encode, plain Avro into a ByteArrayOutputStream (reference)");
     figures(
