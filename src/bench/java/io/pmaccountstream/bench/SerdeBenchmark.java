@@ -1,9 +1,14 @@
 package io.pmaccountstream.bench;
 
+import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.derivation.AccountFold;
+import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.replay.RegistrySnapshotDecoder;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import io.pmaccountstream.serde.ConfluentAvroSerializer;
+import io.pmaccountstream.streams.DerivationSerdes;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +20,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.serialization.Serde;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -35,6 +41,7 @@ import org.openjdk.jmh.annotations.State;
 public class SerdeBenchmark {
 
   static final String TOPIC = "pm.account.snapshots";
+  static final String STATE_TOPIC = "pm-account-stream-derive-account-state-changelog";
   private static final int VALUES = 1024;
 
   private AccountSnapshot[] snapshots;
@@ -43,6 +50,9 @@ public class SerdeBenchmark {
   private ConfluentAvroSerializer<AccountSnapshot> serializer;
   private ConfluentAvroDeserializer<AccountSnapshot> deserializer;
   private RegistrySnapshotDecoder replayDecoder;
+  private AccountDerivationState[] states;
+  private byte[][] stateBytes;
+  private Serde<AccountDerivationState> stateSerde;
   private int next;
 
   private final SpecificDatumWriter<AccountSnapshot> avroWriter =
@@ -65,10 +75,19 @@ public class SerdeBenchmark {
     serializer = new ConfluentAvroSerializer<>(registry);
     deserializer = new ConfluentAvroDeserializer<>(registry, AccountSnapshot.class);
     replayDecoder = RegistrySnapshotDecoder.forDerivation(registry);
+    stateSerde = DerivationSerdes.create(registry).state();
+    states = new AccountDerivationState[VALUES];
+    stateBytes = new byte[VALUES][];
+    AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
+    AccountFold.States folded = AccountFold.States.inMemory();
     for (int i = 0; i < VALUES; i++) {
       snapshots[i] = source.next();
       avroOnlyBytes[i] = avroEncode(snapshots[i]);
       confluentBytes[i] = serializer.serialize(TOPIC, snapshots[i]);
+      String account = snapshots[i].getAccountId();
+      fold.apply(account, snapshots[i], folded, AccountFold.Events.none());
+      states[i] = folded.get(account);
+      stateBytes[i] = stateSerde.serializer().serialize(STATE_TOPIC, states[i]);
     }
   }
 
@@ -99,6 +118,17 @@ public class SerdeBenchmark {
   @Benchmark
   public AccountSnapshot decodeForReplay() {
     return replayDecoder.decode(TOPIC, confluentBytes[nextIndex()]);
+  }
+
+  /** The state store's value serde (what the cache does on a put and a get), one way each. */
+  @Benchmark
+  public byte[] stateEncode() {
+    return stateSerde.serializer().serialize(STATE_TOPIC, states[nextIndex()]);
+  }
+
+  @Benchmark
+  public AccountDerivationState stateDecode() {
+    return stateSerde.deserializer().deserialize(STATE_TOPIC, stateBytes[nextIndex()]);
   }
 
   @Benchmark
