@@ -19,6 +19,12 @@ final class LeversSection implements Section {
   /** A variant: its label and the configuration lines it adds to derive's. */
   record Lever(String label, Map<String, String> overrides) {}
 
+  /**
+   * {@code -Dbench.levers=6,7}: only these levers (1-based, in the order of {@link #LEVERS}), for a
+   * lever run of its own.
+   */
+  static final String ONLY_PROPERTY = "bench.levers";
+
   static final List<Lever> LEVERS =
       List.of(
           new Lever(
@@ -31,6 +37,8 @@ final class LeversSection implements Section {
           new Lever(
               "commit interval 100 ms (the default before)",
               Map.of("derive.commit.interval", "100ms")),
+          new Lever("Streams producer linger 0 ms", Map.of("kafka.producer.linger.ms", "0")),
+          new Lever("commit interval 25 ms", Map.of("derive.commit.interval", "25ms")),
           new Lever(
               "everything as before this work (cache off, Streams' producer and poll.ms, commit"
                   + " 100 ms)",
@@ -72,7 +80,12 @@ final class LeversSection implements Section {
     report.setting(
         ID, "derive", "derive command, 1 stream thread, exactly_once_v2, child JVM -Xmx1g");
     int index = 0;
+    String only = System.getProperty(ONLY_PROPERTY, "");
     for (Lever lever : LEVERS) {
+      if (!only.isBlank() && !List.of(only.split(",")).contains(Integer.toString(index + 1))) {
+        index++; // keeps the child names (derive-lever-<n>) of the full list
+        continue;
+      }
       report.setting(ID, "variant " + lever.label(), lever.overrides().toString());
       // shipped and variant back to back: the machine's load drifts, a pair shares it
       StreamsRun shipped =

@@ -1,8 +1,14 @@
 package io.pmaccountstream.bench;
 
+import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.derivation.AccountFold;
+import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.derivation.Deriver;
+import io.pmaccountstream.replay.RegistrySnapshotDecoder;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import io.pmaccountstream.serde.ConfluentAvroSerializer;
+import io.pmaccountstream.streams.DerivationSerdes;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +20,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.serialization.Serde;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -24,7 +31,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Section 6: encoding and decoding one AccountSnapshot. {@code avroOnly*} is plain Avro binary with
- * a reused encoder/decoder: the floor our serde (framing, schema-id cache) is compared with. The
+ * a reused encoder/decoder: the floor our serde (framing, schema-id cache) is compared with; {@code
+ * decodeForReplay} is replay's decoder, which skips the fields the derivation does not read. The
  * snapshots rotate over 1,024 realistic values so that no branch sees one constant input.
  */
 @State(Scope.Thread)
@@ -33,6 +41,7 @@ import org.openjdk.jmh.annotations.State;
 public class SerdeBenchmark {
 
   static final String TOPIC = "pm.account.snapshots";
+  static final String STATE_TOPIC = "pm-account-stream-derive-account-state-changelog";
   private static final int VALUES = 1024;
 
   private AccountSnapshot[] snapshots;
@@ -40,6 +49,10 @@ public class SerdeBenchmark {
   private byte[][] confluentBytes;
   private ConfluentAvroSerializer<AccountSnapshot> serializer;
   private ConfluentAvroDeserializer<AccountSnapshot> deserializer;
+  private RegistrySnapshotDecoder replayDecoder;
+  private AccountDerivationState[] states;
+  private byte[][] stateBytes;
+  private Serde<AccountDerivationState> stateSerde;
   private int next;
 
   private final SpecificDatumWriter<AccountSnapshot> avroWriter =
@@ -61,10 +74,20 @@ public class SerdeBenchmark {
     InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     serializer = new ConfluentAvroSerializer<>(registry);
     deserializer = new ConfluentAvroDeserializer<>(registry, AccountSnapshot.class);
+    replayDecoder = RegistrySnapshotDecoder.forDerivation(registry);
+    stateSerde = DerivationSerdes.create(registry).state();
+    states = new AccountDerivationState[VALUES];
+    stateBytes = new byte[VALUES][];
+    AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
+    AccountFold.States folded = AccountFold.States.inMemory();
     for (int i = 0; i < VALUES; i++) {
       snapshots[i] = source.next();
       avroOnlyBytes[i] = avroEncode(snapshots[i]);
       confluentBytes[i] = serializer.serialize(TOPIC, snapshots[i]);
+      String account = snapshots[i].getAccountId();
+      fold.apply(account, snapshots[i], folded, AccountFold.Events.none());
+      states[i] = folded.get(account);
+      stateBytes[i] = stateSerde.serializer().serialize(STATE_TOPIC, states[i]);
     }
   }
 
@@ -89,6 +112,23 @@ public class SerdeBenchmark {
   @Benchmark
   public AccountSnapshot decode() {
     return deserializer.deserialize(TOPIC, confluentBytes[nextIndex()]);
+  }
+
+  /** Replay's decode: only the fields the derivation reads (the same framed bytes as decode). */
+  @Benchmark
+  public AccountSnapshot decodeForReplay() {
+    return replayDecoder.decode(TOPIC, confluentBytes[nextIndex()]);
+  }
+
+  /** The state store's value serde (what the cache does on a put and a get), one way each. */
+  @Benchmark
+  public byte[] stateEncode() {
+    return stateSerde.serializer().serialize(STATE_TOPIC, states[nextIndex()]);
+  }
+
+  @Benchmark
+  public AccountDerivationState stateDecode() {
+    return stateSerde.deserializer().deserialize(STATE_TOPIC, stateBytes[nextIndex()]);
   }
 
   @Benchmark

@@ -32,6 +32,13 @@ final class SerdeSection implements Section {
     figures(
         report,
         results,
+        "decodeForReplay",
+        "decode for replay, the derivation's fields only (RegistrySnapshotDecoder.forDerivation)");
+    figures(report, results, "stateEncode", "state store value encode (derive's put)");
+    figures(report, results, "stateDecode", "state store value decode (derive's get)");
+    figures(
+        report,
+        results,
         "avroOnlyEncode",
         "encode, plain Avro into a ByteArrayOutputStream (reference)");
     figures(

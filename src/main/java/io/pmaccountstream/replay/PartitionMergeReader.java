@@ -42,9 +42,15 @@ public final class PartitionMergeReader implements AutoCloseable {
   private final Clock clock;
   private final Duration stallTimeout;
   private final List<Cursor> starving = new ArrayList<>();
-  private final PriorityQueue<Cursor> heads =
-      new PriorityQueue<>(
-          Comparator.comparingLong(Cursor::headTimestamp).thenComparingInt(c -> c.partition));
+  private final PriorityQueue<Cursor> heads = new PriorityQueue<>(new HeadOrder());
+
+  /**
+   * The cursor the last record came from while its head still comes first: consecutive records of
+   * one partition (the common case: a buffer holds a whole poll of it) skip the queue. Never in
+   * {@link #heads}; it comes before every cursor there.
+   */
+  private Cursor current;
+
   private final List<Cursor> cursors = new ArrayList<>();
   private final Cursor[] byPartition;
   private final List<TopicPartition> pausedNow = new ArrayList<>();
@@ -93,8 +99,13 @@ public final class PartitionMergeReader implements AutoCloseable {
   public ConsumerRecord<byte[], byte[]> next() {
     if (!starving.isEmpty()) {
       fill();
+      if (current != null) {
+        heads.add(current); // the refilled cursors may come first
+        current = null;
+      }
     }
-    Cursor cursor = heads.poll();
+    Cursor cursor = current != null ? current : heads.poll();
+    current = null;
     if (cursor == null) {
       return null;
     }
@@ -102,7 +113,12 @@ public final class PartitionMergeReader implements AutoCloseable {
     cursor.consumed = record.offset() + 1;
     recordsRead++;
     if (!cursor.buffer.isEmpty()) {
-      heads.add(cursor);
+      Cursor first = heads.peek();
+      if (first == null || HeadOrder.before(cursor, first)) {
+        current = cursor;
+      } else {
+        heads.add(cursor);
+      }
     } else if (cursor.consumed >= cursor.range.stop()) {
       cursor.done = true;
     } else {
@@ -197,6 +213,22 @@ public final class PartitionMergeReader implements AutoCloseable {
     List<TopicPartition> resume = new ArrayList<>(fetch.size());
     fetch.forEach(c -> resume.add(c.tp));
     consumer.resume(resume);
+  }
+
+  /** By head record timestamp, then by partition. */
+  private static final class HeadOrder implements Comparator<Cursor> {
+
+    static boolean before(Cursor a, Cursor b) {
+      long ta = a.headTimestamp();
+      long tb = b.headTimestamp();
+      return ta < tb || (ta == tb && a.partition < b.partition);
+    }
+
+    @Override
+    public int compare(Cursor a, Cursor b) {
+      int byTime = Long.compare(a.headTimestamp(), b.headTimestamp());
+      return byTime != 0 ? byTime : Integer.compare(a.partition, b.partition);
+    }
   }
 
   /** One partition's read position and buffer. */

@@ -126,7 +126,7 @@ public final class ReplayJob {
       report =
           new Replayer(
                   history.reader(),
-                  history.decoder(),
+                  RegistrySnapshotDecoder.forDerivation(history.registry()),
                   settings.accounts(),
                   new Deriver(settings.derivation()),
                   sink,
