@@ -35,10 +35,12 @@ final class LeversSection implements Section {
               Map.of("kafka.producer.linger.ms", "100", "kafka.producer.batch.size", "16384")),
           new Lever("producer compression lz4", Map.of("kafka.producer.compression.type", "lz4")),
           new Lever(
-              "commit interval 100 ms (the default before)",
+              "commit interval 100 ms (the default two changes ago)",
               Map.of("derive.commit.interval", "100ms")),
           new Lever("Streams producer linger 0 ms", Map.of("kafka.producer.linger.ms", "0")),
-          new Lever("commit interval 25 ms", Map.of("derive.commit.interval", "25ms")),
+          new Lever(
+              "commit interval 50 ms (the default before)",
+              Map.of("derive.commit.interval", "50ms")),
           new Lever(
               "everything as before this work (cache off, Streams' producer and poll.ms, commit"
                   + " 100 ms)",

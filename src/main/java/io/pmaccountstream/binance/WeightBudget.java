@@ -8,6 +8,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * calls are {@link Priority#URGENT}: they may spend the whole minute, so a burst of pushes is
  * served at once instead of waiting behind the scheduled polls for the next minute. The reserve is
  * what urgent requests used in the last minute or are using in this one at their pace so far (the
- * larger, plus a quarter), at most half of the allowed weight, and never less than the floor share
- * the poller sets ({@link #reserveForUrgent}). Thread safe.
+ * larger, plus a quarter), at most what the routine floor the poller sets leaves (by default half
+ * of the allowed weight), and never less than the floor share the poller sets ({@link
+ * #reserveForUrgent}). Thread safe.
  */
 public final class WeightBudget {
 
@@ -72,6 +74,7 @@ public final class WeightBudget {
   private int urgentUsed;
   private int urgentUsedLastMinute;
   private double reserveFloorShare;
+  private IntSupplier routineFloor = () -> Integer.MAX_VALUE;
 
   /** Local time; null when no 429 pause is on. */
   private Instant pausedUntil;
@@ -324,21 +327,32 @@ public final class WeightBudget {
   }
 
   /**
-   * The least share of the allowed weight held back from routine requests each minute ({@code
-   * poll.adaptive.headroom}); 0 until set.
+   * {@link #reserveForUrgent(double, IntSupplier)} with routine requests keeping at least half of
+   * the allowed weight.
    */
-  public synchronized void reserveForUrgent(double floorShare) {
+  public void reserveForUrgent(double floorShare) {
+    reserveForUrgent(floorShare, () -> allowedWeight() / 2);
+  }
+
+  /**
+   * @param floorShare the least share of the allowed weight held back from routine requests each
+   *     minute ({@code poll.adaptive.headroom}); 0 until set
+   * @param routineFloor the weight a minute routine requests keep whatever urgent ones use (the
+   *     poller: its schedule's floor, every account once per {@code poll.interval.max})
+   */
+  public synchronized void reserveForUrgent(double floorShare, IntSupplier routineFloor) {
     if (floorShare < 0 || floorShare >= 1) {
       throw new IllegalArgumentException("floor share " + floorShare + " is not in [0, 1)");
     }
     this.reserveFloorShare = floorShare;
+    this.routineFloor = routineFloor;
   }
 
   /**
    * The weight routine requests leave free this minute for urgent ones: what urgent requests used
    * in the last minute, or will use in this one at the pace they have used it so far (from {@link
-   * #PROJECTION_AFTER} into the minute on), the larger, plus a quarter; at most half of the allowed
-   * weight, at least the floor share.
+   * #PROJECTION_AFTER} into the minute on), the larger, plus a quarter; at most what the routine
+   * floor leaves, at least the floor share.
    */
   public synchronized int urgentReserve() {
     int allowed = allowedWeight();
@@ -349,7 +363,8 @@ public final class WeightBudget {
             : urgentUsed;
     int measured = (int) Math.ceil(1.25 * Math.max(urgentUsedLastMinute, thisMinute));
     int floor = (int) Math.ceil(allowed * reserveFloorShare);
-    return Math.max(floor, Math.min(allowed / 2, measured));
+    int cap = allowed - routineFloor.getAsInt();
+    return Math.max(floor, Math.min(cap, measured));
   }
 
   /**

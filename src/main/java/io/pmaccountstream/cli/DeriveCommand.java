@@ -67,7 +67,7 @@ public final class DeriveCommand implements Callable<Integer> {
   @Option(
       names = "--commit-interval",
       paramLabel = "DURATION",
-      description = "Transaction commit interval (derive.commit.interval, default 100ms).")
+      description = "Transaction commit interval (derive.commit.interval, default 25ms).")
   String commitInterval;
 
   @Option(

@@ -389,6 +389,11 @@ public final class PollScheduler implements AutoCloseable {
     return running;
   }
 
+  /** How many accounts are on the schedule now. */
+  public int size() {
+    return plans.size();
+  }
+
   /** Accounts on the schedule now. */
   public synchronized Set<String> scheduled() {
     return new TreeSet<>(plans.keySet());

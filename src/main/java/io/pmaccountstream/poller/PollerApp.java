@@ -143,8 +143,11 @@ public final class PollerApp implements AutoCloseable {
             clock);
     AdaptiveConfig adaptiveConfig = settings.adaptive();
     if (settings.userStream().enabled()) {
-      // without the stream nothing is urgent: the whole budget goes to scheduled polls
-      client.weightBudget().reserveForUrgent(adaptiveConfig.headroom());
+      // without the stream nothing is urgent: the whole budget goes to scheduled polls; with it,
+      // pushes may take all but what every account polled once per max costs
+      client
+          .weightBudget()
+          .reserveForUrgent(adaptiveConfig.headroom(), () -> scheduleFloorWeight(adaptiveConfig));
     }
     this.adaptive =
         adaptiveConfig.enabled()
@@ -196,6 +199,21 @@ public final class PollerApp implements AutoCloseable {
       // Nothing is polled here until the group assigns it.
       poller.releaseAll(accountsById.keySet());
     }
+  }
+
+  /**
+   * The weight a minute of polling every account on the schedule once per longest interval, plus
+   * the headroom: what pushes never take from the schedule.
+   */
+  private int scheduleFloorWeight(AdaptiveConfig config) {
+    PollScheduler schedule = scheduler;
+    if (schedule == null) {
+      return 0;
+    }
+    Duration longest = config.enabled() ? config.max() : settings.poller().interval();
+    double perMinute =
+        schedule.size() * 60_000.0 / Math.max(1, longest.toMillis()) * (1 + config.headroom());
+    return (int) Math.ceil(perMinute * BinanceAccountClient.ACCOUNT_WEIGHT);
   }
 
   /** Builds the app with real Kafka producers and the Binance client. */

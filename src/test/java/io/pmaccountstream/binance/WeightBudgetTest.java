@@ -141,6 +141,21 @@ class WeightBudgetTest {
   }
 
   @Test
+  void urgentRequestsMayTakeAllButTheRoutineFloor() throws InterruptedException {
+    budget.reserveForUrgent(0.1, () -> 1100); // 50 accounts once a minute, plus 10 %
+    for (int i = 0; i < 150; i++) {
+      budget.await(20, NO_WAIT, Priority.URGENT); // 3,000: 3,750 with the quarter
+    }
+
+    assertThat(budget.urgentReserve()).as("4,800 - 1,100").isEqualTo(3700);
+    int routine = 0;
+    while (budget.await(20, NO_WAIT, Priority.ROUTINE) instanceof Admission.Granted) {
+      routine++;
+    }
+    assertThat(routine * 20).as("the floor and what the urgent requests left").isEqualTo(1100);
+  }
+
+  @Test
   void withoutAFloorAndWithoutUrgentRequestsNothingIsReserved() throws InterruptedException {
     for (int i = 0; i < 240; i++) {
       assertThat(budget.await(20, NO_WAIT)).isEqualTo(GRANTED);

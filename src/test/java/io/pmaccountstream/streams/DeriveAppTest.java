@@ -36,7 +36,7 @@ class DeriveAppTest {
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "pm-account-stream-derive")
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092")
-        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50L)
+        .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25L)
         .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
         .containsEntry(
