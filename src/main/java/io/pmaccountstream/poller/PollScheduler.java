@@ -186,29 +186,10 @@ public final class PollScheduler implements AutoCloseable {
   }
 
   /**
+   * @param gate whether the weight budget has room for a scheduled poll now ({@link
+   *     WeightGate#OPEN}: always)
    * @param pushMinGap at most one push-triggered poll per account per this gap
    * @param pushClock nanoseconds, for the gap between push-triggered polls (injected in tests)
-   */
-  public PollScheduler(
-      Intervals intervals,
-      double jitter,
-      Duration pushMinGap,
-      int workerThreads,
-      MeterRegistry meters,
-      LongSupplier pushClock) {
-    this(
-        intervals,
-        WeightGate.OPEN,
-        jitter,
-        pushMinGap,
-        workerThreads,
-        meters,
-        MAX_POLL_DURATION,
-        pushClock);
-  }
-
-  /**
-   * @param gate whether the weight budget has room for a scheduled poll now
    */
   public PollScheduler(
       Intervals intervals,

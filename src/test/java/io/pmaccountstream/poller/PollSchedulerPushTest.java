@@ -36,7 +36,8 @@ class PollSchedulerPushTest {
   }
 
   private PollScheduler scheduler(PollScheduler.Intervals intervals, Duration gap) {
-    return new PollScheduler(intervals, 0, gap, 2, meters, pushClock::get);
+    return new PollScheduler(
+        intervals, PollScheduler.WeightGate.OPEN, 0, gap, 2, meters, pushClock::get);
   }
 
   /** Starts alice on an hourly schedule and waits for its first tick's poll (phase 0). */
