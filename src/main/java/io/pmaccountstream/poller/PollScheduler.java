@@ -520,14 +520,16 @@ public final class PollScheduler implements AutoCloseable {
 
   private void dispatchPush(Plan plan, long plannedNanos) {
     synchronized (plan) {
-      if (inProgress.containsKey(plan.account)) {
-        // a tick won the race: this push becomes the poll right after it
+      if (inProgress.putIfAbsent(plan.account, System.nanoTime()) != null) {
+        // a scheduled poll won the race: this push becomes the poll right after it (checked and
+        // claimed in one step, so that the push cannot be lost between the two)
         plan.pushPending = true;
         plan.pushAfterRunning = true;
         return;
       }
     }
-    if (!claim(plan)) {
+    if (plan.removed || !plans.containsKey(plan.account)) {
+      finished(plan);
       return;
     }
     try {

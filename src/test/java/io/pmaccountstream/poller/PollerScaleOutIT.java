@@ -160,11 +160,19 @@ class PollerScaleOutIT {
         expected.add(s);
       }
       assertThat(sequences).as("sequences of %s", e.getKey()).isEqualTo(expected);
-      // observation times never go back, and no instance polls again after handing over
+      // observation times never go back within one owner's run; across a hand-over they may by
+      // the difference of the two instances' server-clock estimates (observedAt is on each
+      // instance's own estimate of Binance's clock: a few ms apart, 10 ms seen once), never more
       for (int i = 1; i < h.size(); i++) {
+        boolean sameOwner =
+            h.get(i).getPollerInstanceId().equals(h.get(i - 1).getPollerInstanceId());
+        Instant floor =
+            sameOwner
+                ? h.get(i - 1).getObservedAt()
+                : h.get(i - 1).getObservedAt().minus(CLOCK_ESTIMATES_APART);
         assertThat(h.get(i).getObservedAt())
-            .as("observedAt of %s #%d", e.getKey(), i)
-            .isAfterOrEqualTo(h.get(i - 1).getObservedAt());
+            .as("observedAt of %s #%d (%s)", e.getKey(), i, sameOwner ? "same owner" : "hand-over")
+            .isAfterOrEqualTo(floor);
       }
       List<String> runs = ownerRuns(h);
       assertThat(runs).as("owners of %s in order", e.getKey()).doesNotHaveDuplicates();
@@ -176,6 +184,9 @@ class PollerScaleOutIT {
    * Where the owner changes, the old owner's last poll is at most one interval after the new one's
    * first.
    */
+  /** How far two instances' estimates of the server clock may be apart on one machine. */
+  private static final Duration CLOCK_ESTIMATES_APART = Duration.ofMillis(250);
+
   private static void assertDoublePollingAtMostOneInterval(
       String account, List<AccountSnapshot> h) {
     for (int i = 1; i < h.size(); i++) {
