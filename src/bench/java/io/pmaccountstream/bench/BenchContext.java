@@ -1,5 +1,8 @@
 package io.pmaccountstream.bench;
 
+import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,6 +51,20 @@ final class BenchContext implements AutoCloseable {
 
   String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The connection settings of this stack (broker and registry), as every command reads them. */
+  KafkaConnection kafkaConnection() {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(
+                Map.of(
+                    KafkaConnection.BOOTSTRAP_SERVERS.name(), bootstrapServers(),
+                    KafkaConnection.SCHEMA_REGISTRY_URL.name(),
+                        schemaRegistryUrl().orElseThrow())));
+    KafkaConnection connection = KafkaConnection.from(reader);
+    reader.throwIfProblems();
+    return connection;
   }
 
   Optional<String> schemaRegistryUrl() {

@@ -341,7 +341,7 @@ final class DetectLatencySection implements Section {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Set<Key> crossingKeys = ConcurrentHashMap.newKeySet();
     Random random = new Random(SEED);
-    KafkaConnection connection = connection(context);
+    KafkaConnection connection = context.kafkaConnection();
     long polls;
     double seconds;
     long rejected;
@@ -537,19 +537,6 @@ final class DetectLatencySection implements Section {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the detect consumer failed", e.getCause());
     }
-  }
-
-  private static KafkaConnection connection(BenchContext context) {
-    ConfigReader reader =
-        new ConfigReader(
-            Settings.ofFlags(
-                Map.of(
-                    KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers(),
-                    KafkaConnection.SCHEMA_REGISTRY_URL.name(),
-                        context.schemaRegistryUrl().orElseThrow())));
-    KafkaConnection connection = KafkaConnection.from(reader);
-    reader.throwIfProblems();
-    return connection;
   }
 
   private static void consume(

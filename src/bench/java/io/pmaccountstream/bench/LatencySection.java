@@ -163,7 +163,7 @@ final class LatencySection implements Section {
     int lost = 0;
     double[] commitMillis = {Double.NaN, Double.NaN};
 
-    KafkaConnection connection = connection(context);
+    KafkaConnection connection = context.kafkaConnection();
     try (BinancePmSimulator simulator =
             BinancePmSimulator.builder()
                 .scenario("calm")
@@ -296,19 +296,6 @@ final class LatencySection implements Section {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the latency consumer failed", e.getCause());
     }
-  }
-
-  private static KafkaConnection connection(BenchContext context) {
-    ConfigReader reader =
-        new ConfigReader(
-            Settings.ofFlags(
-                Map.of(
-                    KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers(),
-                    KafkaConnection.SCHEMA_REGISTRY_URL.name(),
-                        context.schemaRegistryUrl().orElseThrow())));
-    KafkaConnection connection = KafkaConnection.from(reader);
-    reader.throwIfProblems();
-    return connection;
   }
 
   private static void consume(

@@ -1,8 +1,6 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
@@ -99,7 +97,8 @@ final class ScaleOutSection implements Section {
     String run = Long.toString(System.currentTimeMillis(), 36);
     context.report().setting(ID, "pollerJvm", String.join(" ", JVM) + ", one child JVM each");
     context.report().setting(ID, "deriveJvm", String.join(" ", JVM) + ", one child JVM each");
-    try (HttpSchemaRegistryClient registry = HttpSchemaRegistryClient.from(connection(context))) {
+    try (HttpSchemaRegistryClient registry =
+        HttpSchemaRegistryClient.from(context.kafkaConnection())) {
       pollerTakeOver(context, registry, run);
       Duration window = window(context.scale());
       for (int instances : INSTANCE_COUNTS) {
@@ -543,19 +542,6 @@ final class ScaleOutSection implements Section {
   }
 
   // ---- Kafka helpers -------------------------------------------------------------------------
-
-  private static KafkaConnection connection(BenchContext context) {
-    ConfigReader reader =
-        new ConfigReader(
-            Settings.ofFlags(
-                Map.of(
-                    KafkaConnection.BOOTSTRAP_SERVERS.name(), context.bootstrapServers(),
-                    KafkaConnection.SCHEMA_REGISTRY_URL.name(),
-                        context.schemaRegistryUrl().orElseThrow())));
-    KafkaConnection connection = KafkaConnection.from(reader);
-    reader.throwIfProblems();
-    return connection;
-  }
 
   private static void createTopic(BenchContext context, String topic, int partitions)
       throws Exception {
