@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -94,7 +95,9 @@ public final class ServeAccounting {
       boolean[] letterUsed = new boolean[deadLetters.size()];
       List<AccountSnapshot> states = accepted.computeIfAbsent(account, a -> new ArrayList<>());
       int next = 0;
-      for (ServedAnswer answer : entry.getValue()) {
+      List<ServedAnswer> answers = entry.getValue();
+      for (int a = 0; a < answers.size(); a++) {
+        ServedAnswer answer = answers.get(a);
         if (answer.kind() == ServedAnswer.Kind.HOSTILE) {
           hostile.merge(account, 1, Integer::sum);
         }
@@ -131,8 +134,15 @@ public final class ServeAccounting {
           states.add(p.snapshot());
           next = found + 1;
         } else if (accounting == Accounting.STATE_OR_DEAD_LETTER) {
-          if (next < snapshots.size()
-              && sameState(snapshots.get(next).snapshot(), answer.state().orElseThrow())) {
+          AccountState shown = answer.state().orElseThrow();
+          // The same state may be served again, good, right after (the scenario had not moved):
+          // then the one snapshot of that state is the good answer's when this one has a letter.
+          boolean goodNextShowsIt =
+              nextGood(answers, a + 1).filter(g -> sameContent(g, shown)).isPresent();
+          if (goodNextShowsIt && takeLetter(deadLetters, letterUsed, answer, false)) {
+            continue;
+          }
+          if (next < snapshots.size() && sameState(snapshots.get(next).snapshot(), shown)) {
             states.add(snapshots.get(next).snapshot());
             next++;
           } else if (!takeLetter(deadLetters, letterUsed, answer, false)) {
@@ -209,6 +219,22 @@ public final class ServeAccounting {
         && s.getAccountMaintMargin().compareTo(state.accountMaintMargin()) == 0
         && s.getAccountStatusRaw().equals(state.accountStatus())
         && s.getUpdateTime().toEpochMilli() == state.updateTime();
+  }
+
+  /** The state of the first good answer at or after {@code from}, if any. */
+  private static Optional<AccountState> nextGood(List<ServedAnswer> answers, int from) {
+    return answers.subList(from, answers.size()).stream()
+        .filter(ServedAnswer::isGood)
+        .findFirst()
+        .flatMap(ServedAnswer::state);
+  }
+
+  private static boolean sameContent(AccountState a, AccountState b) {
+    return a.uniMmr().compareTo(b.uniMmr()) == 0
+        && a.accountEquity().compareTo(b.accountEquity()) == 0
+        && a.accountMaintMargin().compareTo(b.accountMaintMargin()) == 0
+        && a.accountStatus().equals(b.accountStatus())
+        && a.updateTime() == b.updateTime();
   }
 
   private static int find(List<Published> snapshots, int from, AccountState state) {

@@ -92,6 +92,63 @@ class ServeAccountingTest {
   }
 
   @Test
+  void aDeadLetteredCopyOfTheStateTheNextGoodAnswerShowsLeavesItsSnapshotToThatAnswer() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    String json = "{\"uniMMR\":\"1.50000000\",\"updateTime\":" + T0.toEpochMilli() + "}";
+    List<ServedAnswer> log =
+        List.of(
+            new ServedAnswer(
+                1,
+                "a",
+                1,
+                ServedAnswer.Kind.HOSTILE,
+                "utf8-bom",
+                200,
+                HttpResponse.Delivery.COMPLETE,
+                Optional.of(state("1.50000000", 0)),
+                T0,
+                concat(bom, json.getBytes(StandardCharsets.UTF_8))),
+            good(2, "1.50000000", 0));
+
+    ServeAccounting.Result result =
+        ServeAccounting.account(
+            log,
+            Map.of("a", List.of(published("1.50000000", 0, 600))),
+            Map.of("a", List.of(new ServeAccounting.Letter("BAD_PAYLOAD", json))),
+            DEADLINE);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.acceptedStates().get("a")).hasSize(1);
+  }
+
+  @Test
+  void aPublishedCopyOfTheStateTheNextGoodAnswerShowsIsNotCountedTwice() {
+    List<ServedAnswer> log =
+        List.of(
+            new ServedAnswer(
+                1,
+                "a",
+                1,
+                ServedAnswer.Kind.HOSTILE,
+                "utf16",
+                200,
+                HttpResponse.Delivery.COMPLETE,
+                Optional.of(state("1.50000000", 0)),
+                T0,
+                "{}".getBytes(StandardCharsets.UTF_16)),
+            good(2, "1.50000000", 0));
+
+    ServeAccounting.Result result =
+        ServeAccounting.account(
+            log, Map.of("a", List.of(published("1.50000000", 0, 600))), Map.of(), DEADLINE);
+
+    assertThat(result.problems())
+        .singleElement()
+        .asString()
+        .startsWith("good state served but never published: good (a request #2");
+  }
+
+  @Test
   void reportsAGoodStateNeverPublished() {
     ServeAccounting.Result result =
         ServeAccounting.account(List.of(good(1, "1.50000000", 0)), Map.of(), Map.of(), DEADLINE);
@@ -191,5 +248,11 @@ class ServeAccountingTest {
     snapshot.setAccountStatusRaw("NORMAL");
     snapshot.setUpdateTime(T0.plusMillis(updateMillis));
     return new ServeAccounting.Published(snapshot, T0.plusMillis(readableMillis));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 }
