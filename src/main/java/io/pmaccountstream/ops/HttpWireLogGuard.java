@@ -15,12 +15,19 @@ public final class HttpWireLogGuard extends TurboFilter {
 
   static final String HTTP_CLIENT = "org.apache.hc.client5";
 
+  /**
+   * Asked for every level check of every logger (Kafka Streams asks {@code isTraceEnabled} many
+   * times per record), so it first answers the common case with two comparisons: a level the logger
+   * has off is off whatever this says, and only a logger that has it on needs its name looked at.
+   */
   @Override
   public FilterReply decide(
       Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    boolean debug = level != null && !level.isGreaterOrEqual(Level.INFO);
-    return debug && logger.getName().startsWith(HTTP_CLIENT)
-        ? FilterReply.DENY
-        : FilterReply.NEUTRAL;
+    if (level == null
+        || level.isGreaterOrEqual(Level.INFO)
+        || level.toInt() < logger.getEffectiveLevel().toInt()) {
+      return FilterReply.NEUTRAL;
+    }
+    return logger.getName().startsWith(HTTP_CLIENT) ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }
