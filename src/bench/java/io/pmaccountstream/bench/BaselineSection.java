@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -121,26 +120,11 @@ final class BaselineSection implements Section {
       fetchRates.add(c.fetchRecordsPerSecond());
       consumeRates.add(c.recordsPerSecond());
     }
-    figure(report, PRODUCE, produceRates, "records/s");
-    figure(report, "produce latency p99 (ProducerPerformance)", produceP99s, "ms");
-    figure(report, CONSUME, fetchRates, "records/s");
-    figure(report, "consume incl. group join (ConsumerPerformance)", consumeRates, "records/s");
-  }
-
-  /**
-   * The median of the repeated runs as the figure, the runs and their spread in its note, and the
-   * spread ((max - min) / median) as a figure of its own.
-   */
-  private static void figure(Report report, String name, List<Double> values, String unit) {
-    List<Double> sorted = values.stream().sorted().toList();
-    double median =
-        sorted.size() % 2 == 1
-            ? sorted.get(sorted.size() / 2)
-            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-    double spread = median == 0 ? 0 : (sorted.get(sorted.size() - 1) - sorted.get(0)) / median;
-    String runs = values.stream().map(Report.Figures::format).collect(Collectors.joining(", "));
-    report.figure(ID, name, median, unit, null, "median of " + values.size() + " runs: " + runs);
-    report.figure(ID, name + ", spread (max - min) / median", spread * 100, "%");
+    report.median(ID, PRODUCE, produceRates, "records/s", null, "");
+    report.median(ID, "produce latency p99 (ProducerPerformance)", produceP99s, "ms", null, "");
+    report.median(ID, CONSUME, fetchRates, "records/s", null, "");
+    report.median(
+        ID, "consume incl. group join (ConsumerPerformance)", consumeRates, "records/s", null, "");
   }
 
   private static List<String> runTool(

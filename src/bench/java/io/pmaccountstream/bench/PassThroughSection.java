@@ -46,30 +46,7 @@ final class PassThroughSection implements Section {
         "Kafka Streams source -> sink, ConfluentAvroSerde<AccountSnapshot> both ways, in a child"
             + " JVM (-Xmx1g) with derive's Streams settings (DeriveApp.streamsProperties: exactly_once_v2,"
             + " commit interval, 1 thread, tuning)");
-    context.recreateTopics(Set.of(OUTPUT));
-    String run = Long.toString(System.currentTimeMillis());
-    String applicationId = "pmas-bench-pass-through-" + run;
-    Path config = context.workDir().resolve("pass-through-" + run + ".properties");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + context.bootstrapServers(),
-            "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
-            Topics.SNAPSHOTS.name() + "=" + PipelineInput.TOPICS.snapshots(),
-            "derive.application.id=" + applicationId,
-            "derive.state.dir="
-                + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath(),
-            ""));
-    StreamsRun measured =
-        StreamsRun.measure(
-            context,
-            "pass-through",
-            PassThroughChild.class.getName(),
-            List.of(config.toString(), OUTPUT),
-            applicationId,
-            PipelineInput.TOPICS.snapshots(),
-            input.records());
+    StreamsRun measured = passThrough(context, input.records());
     report.figure(ID, "start-up to first commit, 1 thread", measured.startupSeconds(), "s");
     report.figure(ID, "pass-through from launch, 1 thread", measured.fromLaunch(), "records/s");
     report.figure(ID, STEADY, measured.steady(), "records/s", null, measured.incidents());
@@ -85,5 +62,32 @@ final class PassThroughSection implements Section {
           null,
           "what Kafka Streams itself costs over the bare clients on this machine");
     }
+  }
+
+  /** One run of the pass-through app from scratch (new application id, fresh output topic). */
+  static StreamsRun passThrough(BenchContext context, long records) throws Exception {
+    context.recreateTopics(Set.of(OUTPUT));
+    String run = Long.toString(System.currentTimeMillis());
+    String applicationId = "pmas-bench-pass-through-" + run;
+    Path config = context.workDir().resolve("pass-through-" + run + ".properties");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "bootstrap.servers=" + context.bootstrapServers(),
+            "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
+            Topics.SNAPSHOTS.name() + "=" + PipelineInput.TOPICS.snapshots(),
+            "derive.application.id=" + applicationId,
+            "derive.state.dir="
+                + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath(),
+            ""));
+    return StreamsRun.measure(
+        context,
+        "pass-through",
+        PassThroughChild.class.getName(),
+        List.of(config.toString(), OUTPUT),
+        applicationId,
+        PipelineInput.TOPICS.snapshots(),
+        records);
   }
 }

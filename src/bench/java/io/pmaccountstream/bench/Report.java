@@ -75,6 +75,28 @@ final class Report {
     figures.add(new Figure(section, name, value, unit, Optional.ofNullable(target), note));
   }
 
+  /**
+   * Repeated runs of one figure: their median is the figure (the runs listed in its note, after
+   * {@code note} when there is one), and their spread, (max - min) / median, is a figure of its own
+   * named {@code name + ", spread (max - min) / median"}. Returns the median.
+   */
+  synchronized double median(
+      String section, String name, List<Double> runs, String unit, Target target, String note) {
+    List<Double> sorted = runs.stream().sorted().toList();
+    int n = sorted.size();
+    double median =
+        n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    double spread = median == 0 ? 0 : (sorted.get(n - 1) - sorted.get(0)) / median;
+    String listed =
+        "median of "
+            + n
+            + " runs: "
+            + runs.stream().map(Figures::format).collect(java.util.stream.Collectors.joining(", "));
+    figure(section, name, median, unit, target, note.isEmpty() ? listed : note + "; " + listed);
+    figure(section, name + ", spread (max - min) / median", spread * 100, "%");
+    return median;
+  }
+
   /** Settings a reader needs to interpret a section's figures (counts, commit interval, ...). */
   synchronized void setting(String section, String key, Object value) {
     settings.computeIfAbsent(section, s -> new LinkedHashMap<>()).put(key, value);
