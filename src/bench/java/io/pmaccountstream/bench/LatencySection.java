@@ -51,10 +51,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * producer tuning), then exactly-once with what derive shipped before (commit interval 100 ms,
  * Streams' own poll.ms 100 and producer linger 100 ms) to show what the defaults buy, and with the
  * shipped settings but the old 100 ms commit interval; then what the rest of the latency is made
- * of: exactly-once with the 50 ms commit interval shipped before and at-least-once without the
- * Streams producer's 5 ms linger. Each variant names what it overrides; one stream thread, default
- * levels. One change per account is in flight at a time, and an account changes at most every 300
- * ms.
+ * of: exactly-once with the 50 ms commit interval shipped before, at-least-once without the Streams
+ * producer's 5 ms linger, and both guarantees without the poller producer's 5 ms linger ({@code
+ * kafka.linger.ms=0} for the poller). Each variant names what it overrides; one stream thread,
+ * default levels. One change per account is in flight at a time, and an account changes at most
+ * every 300 ms.
  */
 final class LatencySection implements Section {
 
@@ -68,7 +69,17 @@ final class LatencySection implements Section {
    * the commit interval again; with exactly-once, a record processed just after a commit waits for
    * the next commit, and that can come up to poll.ms late).
    */
-  record Variant(String label, String guarantee, Map<String, Object> overrides, Double p99Target) {}
+  record Variant(
+      String label,
+      String guarantee,
+      Map<String, Object> overrides,
+      Map<String, String> pollerOverrides,
+      Double p99Target) {
+
+    Variant(String label, String guarantee, Map<String, Object> overrides, Double p99Target) {
+      this(label, guarantee, overrides, Map.of(), p99Target);
+    }
+  }
 
   static final List<Variant> VARIANTS =
       List.of(
@@ -99,6 +110,18 @@ final class LatencySection implements Section {
               "at-least-once, Streams producer linger 0 ms",
               StreamsConfig.AT_LEAST_ONCE,
               Map.of(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0),
+              null),
+          new Variant(
+              "at-least-once, poller producer linger 0 ms",
+              StreamsConfig.AT_LEAST_ONCE,
+              Map.of(),
+              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "0"),
+              null),
+          new Variant(
+              "exactly-once, poller producer linger 0 ms",
+              StreamsConfig.EXACTLY_ONCE_V2,
+              Map.of(),
+              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "0"),
               null));
   private static final Duration MIN_GAP = Duration.ofMillis(300);
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
@@ -131,7 +154,10 @@ final class LatencySection implements Section {
     report.setting(ID, "pollInterval", "100ms");
     report.setting(ID, "derive Streams settings", "DeriveApp.streamsProperties (shipped)");
     for (Variant v : VARIANTS) {
-      report.setting(ID, "run " + v.label(), v.guarantee() + ", overrides " + v.overrides());
+      report.setting(
+          ID,
+          "run " + v.label(),
+          v.guarantee() + ", overrides " + v.overrides() + ", poller " + v.pollerOverrides());
     }
     report.setting(ID, "minGapBetweenChangesOfOneAccount", "300ms");
     report.setting(
@@ -188,7 +214,7 @@ final class LatencySection implements Section {
               () -> consume(context, registry, topics, run, consuming, seenNanos),
               "latency-consumer");
       consumer.start();
-      PollerApp poller = startPoller(context, simulator, topics, run);
+      PollerApp poller = startPoller(context, simulator, topics, run, variant.pollerOverrides());
       try {
         List<SimulatedAccount> accounts = simulator.accounts();
         Key[] inFlight = new Key[ACCOUNTS];
@@ -334,7 +360,11 @@ final class LatencySection implements Section {
   }
 
   private static PollerApp startPoller(
-      BenchContext context, BinancePmSimulator simulator, Topics topics, String run)
+      BenchContext context,
+      BinancePmSimulator simulator,
+      Topics topics,
+      String run,
+      Map<String, String> overrides)
       throws Exception {
     Path credentials = context.workDir().resolve("latency-" + run + ".properties");
     simulator.writeCredentials(credentials);
@@ -350,6 +380,7 @@ final class LatencySection implements Section {
     flags.put("poll.interval", POLL_INTERVAL.toMillis() + "ms");
     flags.put("binance.weight.limit.per.minute", Integer.toString(WEIGHT_LIMIT));
     flags.put("poller.instance.id", "bench-latency-" + run);
+    flags.putAll(overrides);
     PollerApp app =
         PollerApp.create(
             PollerApp.Settings.from(
