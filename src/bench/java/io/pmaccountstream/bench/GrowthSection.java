@@ -91,7 +91,7 @@ final class GrowthSection implements Section {
     report.setting(ID, "pollerWindowSeconds", window.toSeconds());
     for (int accounts : POLLER_ACCOUNTS) {
       PollerScaleSection.Measured m =
-          PollerScaleSection.measure(context, accounts, window, warmUp, "growth-poller");
+          PollerScaleSection.measure(context, accounts, window, warmUp, "growth-poller", List.of());
       String label = String.format("%,d accounts", accounts);
       report.figure(ID, "poller CPU, " + label, m.cpuCores(), "cores");
       report.figure(ID, "poller heap after GC, " + label, m.heapAfterGcMiB(), "MiB");

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Section 5: one poller JVM polling 1,000 simulated accounts once a second each. The simulator runs
  * in the benchmark JVM (its weight limit raised so that 1,000 requests/s are allowed); the poller
  * runs in a child JVM ({@link PollerScaleChild}) so its CPU and heap are its own. The poller's own
- * weight budget is raised the same way; every other poller setting is its default.
+ * weight budget is raised the same way; every other poller setting is its default. Then the same
+ * run again with the poller producer's {@code linger.ms} 5 (its default before issue 17) for the
+ * CPU that sending each snapshot at once costs.
  */
 final class PollerScaleSection implements Section {
 
@@ -61,7 +63,7 @@ final class PollerScaleSection implements Section {
         "defaults (emit=changes, jitter 0.1, max.concurrent 32, binance.max.connections 16) but"
             + " poll.interval=1s and the weight budget raised");
 
-    Measured m = measure(context, accounts, window, warmUp, "poller-scale");
+    Measured m = measure(context, accounts, window, warmUp, "poller-scale", List.of());
     report.figure(ID, "poller CPU", m.cpuCores(), "cores", Report.Target.atMost(0.5), "");
     report.figure(
         ID, "poller heap after GC", m.heapAfterGcMiB(), "MiB", Report.Target.atMost(256), "");
@@ -84,6 +86,30 @@ final class PollerScaleSection implements Section {
         "");
     report.figure(ID, "scheduling lag max", result.get("lagMaxMillis").asDouble(), "ms");
     report.figure(ID, "poller GC time in window", result.get("gcMillisInWindow").asDouble(), "ms");
+
+    // what the poller producer's linger 0 (shipped since issue 17) costs, measured right after
+    Measured lingering =
+        measure(
+            context,
+            accounts,
+            window,
+            warmUp,
+            "poller-scale-linger-5",
+            List.of("kafka.linger.ms=5"));
+    report.figure(
+        ID,
+        "poller CPU, producer linger 5 ms (the default before)",
+        lingering.cpuCores(),
+        "cores",
+        null,
+        "same accounts and window, right after the shipped run");
+    report.figure(
+        ID,
+        "poller CPU, shipped (linger 0) / linger 5 ms",
+        m.cpuCores() / lingering.cpuCores(),
+        "×",
+        null,
+        "what sending each snapshot at once costs in CPU");
   }
 
   /** What one poller run measured: CPU, heap after GC, requests served and the child's result. */
@@ -94,7 +120,12 @@ final class PollerScaleSection implements Section {
    * budget raised), warms up, then measures over {@code window}.
    */
   static Measured measure(
-      BenchContext context, int accounts, Duration window, Duration warmUp, String name)
+      BenchContext context,
+      int accounts,
+      Duration window,
+      Duration warmUp,
+      String name,
+      List<String> extraSettings)
       throws Exception {
     context.recreateTopics(Set.of(TOPIC));
     try (BinancePmSimulator simulator =
@@ -118,6 +149,7 @@ final class PollerScaleSection implements Section {
               "poll.interval=1s",
               "binance.weight.limit.per.minute=" + WEIGHT_LIMIT,
               "poller.instance.id=bench-poller-scale",
+              String.join("\n", extraSettings),
               ""),
           StandardOpenOption.APPEND);
 
