@@ -52,10 +52,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * Streams' own poll.ms 100 and producer linger 100 ms) to show what the defaults buy, and with the
  * shipped settings but the old 100 ms commit interval; then what the rest of the latency is made
  * of: exactly-once with the 50 ms commit interval shipped before, at-least-once without the Streams
- * producer's 5 ms linger, and both guarantees with the poller producer's 5 ms linger shipped before
- * ({@code kafka.linger.ms=5} for the poller, which ships 0). Each variant names what it overrides;
- * one stream thread, default levels. One change per account is in flight at a time, and an account
- * changes at most every 300 ms.
+ * producer's 5 ms linger, and both guarantees without the poller producer's 5 ms linger ({@code
+ * kafka.linger.ms=0} for the poller). Each variant names what it overrides; one stream thread,
+ * default levels. One change per account is in flight at a time, and an account changes at most
+ * every 300 ms.
  */
 final class LatencySection implements Section {
 
@@ -112,16 +112,16 @@ final class LatencySection implements Section {
               Map.of(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0),
               null),
           new Variant(
-              "at-least-once, poller producer linger 5 ms (the default before)",
+              "at-least-once, poller producer linger 0 ms",
               StreamsConfig.AT_LEAST_ONCE,
               Map.of(),
-              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "5"),
+              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "0"),
               null),
           new Variant(
-              "exactly-once, poller producer linger 5 ms (the default before)",
+              "exactly-once, poller producer linger 0 ms",
               StreamsConfig.EXACTLY_ONCE_V2,
               Map.of(),
-              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "5"),
+              Map.of("kafka." + ProducerConfig.LINGER_MS_CONFIG, "0"),
               null));
   private static final Duration MIN_GAP = Duration.ofMillis(300);
   private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(10);
