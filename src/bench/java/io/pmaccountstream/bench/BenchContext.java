@@ -6,6 +6,7 @@ import io.pmaccountstream.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,6 +81,21 @@ final class BenchContext implements AutoCloseable {
 
   Path workDir() {
     return workDir;
+  }
+
+  /**
+   * Writes a child's configuration file {@code fileName} in the work directory: this cluster's
+   * bootstrap servers and registry, then {@code settings} ({@code key=value} lines).
+   */
+  Path writeConfig(String fileName, List<String> settings) throws java.io.IOException {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("bootstrap.servers=" + bootstrapServers());
+    lines.add("schema.registry.url=" + schemaRegistryUrl().orElseThrow());
+    lines.addAll(settings);
+    lines.add("");
+    Path config = workDir.resolve(fileName);
+    java.nio.file.Files.writeString(config, String.join("\n", lines));
+    return config;
   }
 
   Path logDir() {

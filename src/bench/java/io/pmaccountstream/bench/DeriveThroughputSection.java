@@ -1,7 +1,6 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.kafka.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,12 +173,9 @@ final class DeriveThroughputSection implements Section {
     context.deleteTopics(
         Set.of(
             topics.statusTransitions(), topics.lowUniMmr(), topics.latest(), topics.deadLetter()));
-    Path config = context.workDir().resolve("derive-" + run + ".properties");
     List<String> lines =
         new ArrayList<>(
             List.of(
-                "bootstrap.servers=" + context.bootstrapServers(),
-                "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
                 Topics.SNAPSHOTS.name() + "=" + topics.snapshots(),
                 Topics.STATUS_TRANSITIONS.name() + "=" + topics.statusTransitions(),
                 Topics.LOW_UNIMMR.name() + "=" + topics.lowUniMmr(),
@@ -193,8 +189,7 @@ final class DeriveThroughputSection implements Section {
                 "derive.state.dir="
                     + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath()));
     extra.forEach((key, value) -> lines.add(key + "=" + value));
-    lines.add("");
-    Files.writeString(config, String.join("\n", lines));
+    Path config = context.writeConfig("derive-" + run + ".properties", lines);
     return StreamsRun.measure(
         context,
         name,

@@ -1,7 +1,6 @@
 package io.pmaccountstream.bench;
 
 import io.pmaccountstream.kafka.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -69,18 +68,14 @@ final class PassThroughSection implements Section {
     context.recreateTopics(Set.of(OUTPUT));
     String run = Long.toString(System.currentTimeMillis());
     String applicationId = "pmas-bench-pass-through-" + run;
-    Path config = context.workDir().resolve("pass-through-" + run + ".properties");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + context.bootstrapServers(),
-            "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
-            Topics.SNAPSHOTS.name() + "=" + PipelineInput.TOPICS.snapshots(),
-            "derive.application.id=" + applicationId,
-            "derive.state.dir="
-                + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath(),
-            ""));
+    Path config =
+        context.writeConfig(
+            "pass-through-" + run + ".properties",
+            List.of(
+                Topics.SNAPSHOTS.name() + "=" + PipelineInput.TOPICS.snapshots(),
+                "derive.application.id=" + applicationId,
+                "derive.state.dir="
+                    + context.workDir().resolve("state").resolve(applicationId).toAbsolutePath()));
     return StreamsRun.measure(
         context,
         "pass-through",

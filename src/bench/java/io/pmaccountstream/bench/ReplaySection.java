@@ -78,16 +78,11 @@ final class ReplaySection implements Section {
   static Rates replay(BenchContext context, String name, Topics topics, PipelineInput input)
       throws Exception {
     String run = Long.toString(System.currentTimeMillis());
-    Path config = context.workDir().resolve(name + "-" + run + ".properties");
+    Path config =
+        context.writeConfig(
+            name + "-" + run + ".properties",
+            List.of(Topics.SNAPSHOTS.name() + "=" + topics.snapshots()));
     Path out = context.workDir().resolve(name + "-" + run + ".avro");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "bootstrap.servers=" + context.bootstrapServers(),
-            "schema.registry.url=" + context.schemaRegistryUrl().orElseThrow(),
-            Topics.SNAPSHOTS.name() + "=" + topics.snapshots(),
-            ""));
     long launched = System.nanoTime();
     try (ChildJvm replay =
         ChildJvm.start(
