@@ -247,6 +247,7 @@ public final class AccountPoller {
     AccountSnapshot snapshot =
         SnapshotMapper.toSnapshot(
             id, success.account(), success.meta(), config.instanceId(), track.sequence + 1);
+    keepObservationOrder(id, track, snapshot);
     meters.counter("pmas.polls", "outcome", "success", "account", id).increment();
     endEpisode(id, track);
     track.state = State.POLLING;
@@ -263,6 +264,25 @@ public final class AccountPoller {
     track.lastEmitted = snapshot;
     track.lastEmittedAt = snapshot.getObservedAt();
     snapshots.offer(snapshot);
+  }
+
+  /**
+   * An account's snapshots from one instance never go back in time. {@code observedAt} is on the
+   * estimate of Binance's clock, and a correction of that estimate can step it back between two
+   * polls (to the safe low end of the Date headers' agreement, see {@code ServerClock}): tens of ms
+   * here, at most about a second, since Binance refuses timestamps further ahead. Such a snapshot
+   * keeps the previous one's {@code observedAt}, so the topic stays in observation order within an
+   * owner's run, as replay ranges and the derivation's equal-updateTime rule expect. A previous
+   * owner's snapshot (another instance id) does not hold ours: its clock estimate is its own.
+   */
+  private void keepObservationOrder(String id, Track track, AccountSnapshot snapshot) {
+    AccountSnapshot last = track.lastEmitted;
+    if (last != null
+        && last.getPollerInstanceId().equals(snapshot.getPollerInstanceId())
+        && snapshot.getObservedAt().isBefore(last.getObservedAt())) {
+      snapshot.setObservedAt(last.getObservedAt());
+      meters.counter("pmas.snapshots.observed.at.held", "account", id).increment();
+    }
   }
 
   private void observe(AccountSnapshot snapshot) {

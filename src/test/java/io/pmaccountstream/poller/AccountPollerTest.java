@@ -152,6 +152,44 @@ class AccountPollerTest {
   }
 
   @Test
+  void aServerClockCorrectionBackwardsHoldsTheObservationTimeOfTheInstancesLastSnapshot() {
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    responses.add(success("1.60", "NORMAL", T0.plusSeconds(5)));
+    // the estimate of Binance's clock stepped back 55 ms between the two polls
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(5).minusMillis(55)));
+    responses.add(success("1.30", "MARGIN_CALL", T0.plusSeconds(6)));
+
+    for (int i = 0; i < 3; i++) {
+      pollAndSettle(poller);
+    }
+
+    assertThat(sent(3))
+        .extracting(AccountSnapshot::getObservedAt)
+        .containsExactly(T0.plusSeconds(5), T0.plusSeconds(5), T0.plusSeconds(6));
+    assertThat(meters.get("pmas.snapshots.observed.at.held").tag("account", "alice").counter())
+        .extracting(c -> c.count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
+  void aPreviousOwnersLaterObservationTimeDoesNotHoldThisInstancesOwn() {
+    FetchOutcome.Success itsPoll =
+        (FetchOutcome.Success) success("1.60", "NORMAL", T0.plusSeconds(5));
+    AccountSnapshot ofAnotherInstance =
+        SnapshotMapper.toSnapshot("alice", itsPoll.account(), itsPoll.meta(), "poller-0", 7);
+    AccountPoller poller = poller(EmissionPolicy.CHANGES);
+    poller.takeOver("alice", Optional.of(ofAnotherInstance));
+    // this instance's estimate of Binance's clock is 40 ms behind the previous owner's
+    responses.add(success("1.45", "MARGIN_CALL", T0.plusSeconds(5).minusMillis(40)));
+
+    pollAndSettle(poller);
+
+    AccountSnapshot sent = sent(1).get(0);
+    assertThat(sent.getObservedAt()).isEqualTo(T0.plusSeconds(5).minusMillis(40));
+    assertThat(sent.getSequence()).isEqualTo(8L);
+  }
+
+  @Test
   void anAccountTakenOverWithoutHistoryStartsAtSequenceOne() {
     AccountPoller poller = poller(EmissionPolicy.CHANGES);
     poller.release("alice");
