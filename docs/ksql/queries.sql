@@ -32,6 +32,26 @@ SELECT ACCOUNTID, COUNT(*) AS BREACHES, MIN(UNIMMR) AS LOWEST_UNIMMR
   GROUP BY ACCOUNTID
   EMIT CHANGES;
 
+-- Episodes below 1.2 per account and day: breaches and recoveries at level 1.2 (windowed
+-- aggregation; STILL_BELOW is breaches not recovered within the day). ksqlDB has no LEAD to pair a
+-- breach with its recovery, so the time below 1.2 itself is docs/sql/flink-queries.sql's
+-- time-below-1.2-per-account-per-day (Flink SQL, checked by FlinkSqlIT).
+SELECT ACCOUNTID,
+       SUM(CASE WHEN KIND = 'BREACHED' THEN 1 ELSE 0 END) AS BREACHES,
+       SUM(CASE WHEN KIND = 'RECOVERED' THEN 1 ELSE 0 END) AS RECOVERIES,
+       SUM(CASE WHEN KIND = 'BREACHED' THEN 1 ELSE -1 END) AS STILL_BELOW,
+       MIN(UNIMMR) AS LOWEST_UNIMMR
+  FROM pm_account_low_unimmr
+  WINDOW TUMBLING (SIZE 1 DAY)
+  WHERE LEVEL = 1.2
+  GROUP BY ACCOUNTID
+  EMIT CHANGES;
+
+-- riskLevelChange pushes of the user-data streams as they arrive (push query; ROWTIME is eventTime).
+SELECT ACCOUNTID, RISKLEVEL, UNIMMR, EVENTTIME, RECEIVEDAT
+  FROM pm_account_risk_level_changes
+  EMIT CHANGES;
+
 -- Accounts currently in a liquidation status (pull query).
 SELECT ACCOUNTID, ACCOUNTSTATUS, UNIMMR, ACCOUNTEQUITY, ACCOUNTMAINTMARGIN
   FROM pm_account_latest

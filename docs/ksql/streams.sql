@@ -8,8 +8,9 @@
 -- timestamp inference). The key is the account id as a plain string (KEY_FORMAT 'KAFKA'); it is
 -- named ACCOUNT_KEY because the value already has an ACCOUNTID column.
 --
--- ROWTIME of every source is observedAt: when the account was observed, not when the record was
--- written. Run with: SET 'auto.offset.reset' = 'earliest'; to read the history.
+-- ROWTIME of every source is observedAt (when the account was observed, not when the record was
+-- written), except the push topic's, which is eventTime (when Binance generated the event). Run
+-- with: SET 'auto.offset.reset' = 'earliest'; to read the history.
 
 -- Every snapshot the poller published (a stream of facts).
 CREATE STREAM IF NOT EXISTS pm_account_snapshots (
@@ -51,4 +52,15 @@ CREATE SOURCE TABLE IF NOT EXISTS pm_account_latest (
     KEY_FORMAT = 'KAFKA',
     VALUE_FORMAT = 'AVRO',
     TIMESTAMP = 'observedAt'
+  );
+
+-- riskLevelChange events of the user-data streams (binance.user.stream.enabled), as Binance pushed
+-- them: guidance ahead of the poll they trigger; the snapshots stay the authoritative state.
+CREATE STREAM IF NOT EXISTS pm_account_risk_level_changes (
+    account_key STRING KEY
+  ) WITH (
+    KAFKA_TOPIC = 'pm.account.risk-level-changes',
+    KEY_FORMAT = 'KAFKA',
+    VALUE_FORMAT = 'AVRO',
+    TIMESTAMP = 'eventTime'
   );

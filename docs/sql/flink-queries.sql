@@ -39,3 +39,10 @@ FROM (
   WHERE `level` = 1.2)
 WHERE kind = 'BREACHED'
 GROUP BY accountId, CAST(breachedAt AS DATE);
+
+-- query: risk-level-pushes-last-two-hours
+-- The user-data streams' riskLevelChange events of the last two hours, by Binance's eventTime
+-- (ksqlDB: the push query on pm_account_risk_level_changes).
+SELECT accountId, riskLevel, uniMMR, eventTime
+FROM pm_account_risk_level_changes
+WHERE eventTime >= LOCALTIMESTAMP - INTERVAL '2' HOUR;

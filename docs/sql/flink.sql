@@ -20,8 +20,9 @@
 -- nullable columns, every other field NOT NULL. The Kafka key is the account id as a plain UTF-8
 -- string ('raw'), named account_key because the value already has accountId.
 --
--- observedAt (when the account was observed, also the Kafka record timestamp) is the event time.
--- Read committed: the derived topics are written in Kafka transactions (exactly-once).
+-- observedAt (when the account was observed, also the Kafka record timestamp) is the event time;
+-- on the push topic, pm.account.risk-level-changes, it is eventTime. Read committed: the derived
+-- topics are written in Kafka transactions (exactly-once).
 --
 -- docs/sql/README.md shows a session; FlinkSqlIT runs these statements on a real broker and
 -- registry.
@@ -212,5 +213,45 @@ CREATE TABLE pm_account_latest (
     {"name": "usedWeight1m", "type": ["null", "int"], "default": null},
     {"name": "pollerInstanceId", "type": "string"},
     {"name": "sequence", "type": "long"}
+  ]}'
+);
+
+-- The user-data stream's riskLevelChange events (binance.user.stream.enabled): Binance's guidance
+-- pushed ahead of the poll it triggers; the snapshot that poll publishes is the authoritative state.
+-- The event time and the Kafka record timestamp are eventTime (Binance's clock), not observedAt.
+CREATE TABLE pm_account_risk_level_changes (
+  account_key STRING NOT NULL,
+  accountId STRING NOT NULL,
+  eventTime TIMESTAMP(3) NOT NULL,
+  riskLevel STRING NOT NULL,
+  uniMMR DECIMAL(38, 8),
+  accountEquity DECIMAL(38, 8) NOT NULL,
+  actualEquity DECIMAL(38, 8) NOT NULL,
+  maintMargin DECIMAL(38, 8) NOT NULL,
+  receivedAt TIMESTAMP(3) NOT NULL,
+  pollerInstanceId STRING NOT NULL,
+  WATERMARK FOR eventTime AS eventTime - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'pm.account.risk-level-changes',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.isolation.level' = 'read_committed',
+  'scan.startup.mode' = 'earliest-offset',
+  'key.format' = 'raw',
+  'key.fields' = 'account_key',
+  'value.format' = 'avro-confluent',
+  'value.avro-confluent.url' = 'http://localhost:8081',
+  'value.fields-include' = 'EXCEPT_KEY',
+  -- The reader schema: schemas/RiskLevelChange.avsc without docs (no enums; named like the others).
+  'value.avro-confluent.schema' = '{"type": "record", "name": "RiskLevelChange", "namespace": "io.pmaccountstream.avro", "fields": [
+    {"name": "accountId", "type": "string"},
+    {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    {"name": "riskLevel", "type": "string"},
+    {"name": "uniMMR", "type": ["null", {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 8}], "default": null},
+    {"name": "accountEquity", "type": {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 8}},
+    {"name": "actualEquity", "type": {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 8}},
+    {"name": "maintMargin", "type": {"type": "bytes", "logicalType": "decimal", "precision": 38, "scale": 8}},
+    {"name": "receivedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    {"name": "pollerInstanceId", "type": "string"}
   ]}'
 );

@@ -10,9 +10,11 @@ library decodes them; pandas loads the CSV export. Debian packages, installed wi
 into /usr/bin/python3 (not a pyenv or virtualenv python).
 
     /usr/bin/python3 tools/interop/confluent_read.py \\
-        --bootstrap-servers 127.0.0.1:9092 --schema-registry-url http://127.0.0.1:8081 \\
+        --bootstrap-servers 127.0.0.1:9092 \\
+        --schema-registry-url http://127.0.0.1:8081/apis/ccompat/v7 \\
         --topic pm.account.snapshots --topic pm.account.status-transitions \\
         --topic pm.account.low-unimmr --topic pm.account.latest \\
+        --topic pm.account.risk-level-changes \\
         --avro-file replay.status-transitions.avro --csv-file export.csv \\
         --csv-schema schemas/AccountStatus.avsc --csv-schema schemas/AccountSnapshot.avsc
 
@@ -27,7 +29,7 @@ scale and the time zone: "Decimal(scale=8)", "datetime(UTC)", "str", "int", "nul
 every record in read order (each partition in offset order), decimals as exact plain strings
 ("1.15000000"), datetimes as "2026-12-01T09:15:00.123Z". Topics are read from the beginning to
 the end offsets found at start, so the run is bounded; any topic in the list works (the push topic
-pm.account.risk-level-changes once it exists). Exit status 2 for a usage or read error, 3 when the
+pm.account.risk-level-changes too). Exit status 2 for a usage or read error, 3 when the
 Debian packages are missing.
 """
 

@@ -6,6 +6,7 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.LevelEventKind;
+import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
@@ -57,7 +58,8 @@ class FlinkSqlIT {
     "pm_account_snapshots",
     "pm_account_status_transitions",
     "pm_account_low_unimmr",
-    "pm_account_latest"
+    "pm_account_latest",
+    "pm_account_risk_level_changes"
   };
   private static final BigDecimal LEVEL = new BigDecimal("1.20000000");
 
@@ -96,6 +98,8 @@ class FlinkSqlIT {
         .containsExactlyInAnyOrderElementsOf(keyedRows(history.levelEvents));
     assertThat(rows("SELECT * FROM pm_account_latest"))
         .containsExactlyInAnyOrderElementsOf(keyedRows(history.accepted));
+    assertThat(rows("SELECT * FROM pm_account_risk_level_changes"))
+        .containsExactlyInAnyOrderElementsOf(keyedRows(history.riskLevelChanges));
   }
 
   @Test
@@ -105,7 +109,8 @@ class FlinkSqlIT {
             "pm_account_snapshots", AccountSnapshot.getClassSchema(),
             "pm_account_status_transitions", AccountStatusTransition.getClassSchema(),
             "pm_account_low_unimmr", UniMmrLevelEvent.getClassSchema(),
-            "pm_account_latest", AccountSnapshot.getClassSchema());
+            "pm_account_latest", AccountSnapshot.getClassSchema(),
+            "pm_account_risk_level_changes", RiskLevelChange.getClassSchema());
     schemas.forEach(
         (table, schema) -> {
           Map<String, String> expected = new LinkedHashMap<>();
@@ -128,7 +133,8 @@ class FlinkSqlIT {
             "pm_account_snapshots", "AccountSnapshot",
             "pm_account_status_transitions", "AccountStatusTransition",
             "pm_account_low_unimmr", "UniMmrLevelEvent",
-            "pm_account_latest", "AccountSnapshot");
+            "pm_account_latest", "AccountSnapshot",
+            "pm_account_risk_level_changes", "RiskLevelChange");
     Map<String, Schema> readerSchemas = new TreeMap<>();
     Matcher m =
         Pattern.compile(
@@ -225,6 +231,23 @@ class FlinkSqlIT {
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
+  @Test
+  void riskLevelPushesOfTheLastTwoHours() {
+    Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
+    List<Row> expected = new ArrayList<>();
+    for (RiskLevelChange c : history.riskLevelChanges) {
+      if (!c.getEventTime().isBefore(twoHoursAgo)) {
+        expected.add(
+            Row.of(c.getAccountId(), c.getRiskLevel(), c.getUniMMR(), utc(c.getEventTime())));
+      }
+    }
+    // The story: every push lies within the last 100 minutes, one of them without a uniMMR.
+    assertThat(expected).hasSize(4).anySatisfy(r -> assertThat(r.getField(2)).isNull());
+
+    assertThat(rows(queries.get("risk-level-pushes-last-two-hours")))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   /** A TIMESTAMP(3) column's value: the UTC date and time. */
   private static LocalDateTime utc(Instant at) {
     return LocalDateTime.ofInstant(at, ZoneOffset.UTC);
@@ -292,7 +315,8 @@ class FlinkSqlIT {
         .replace("'" + defaults.snapshots() + "'", "'" + topics.snapshots() + "'")
         .replace("'" + defaults.statusTransitions() + "'", "'" + topics.statusTransitions() + "'")
         .replace("'" + defaults.lowUniMmr() + "'", "'" + topics.lowUniMmr() + "'")
-        .replace("'" + defaults.latest() + "'", "'" + topics.latest() + "'");
+        .replace("'" + defaults.latest() + "'", "'" + topics.latest() + "'")
+        .replace("'" + defaults.riskLevelChanges() + "'", "'" + topics.riskLevelChanges() + "'");
   }
 
   private static String read(String relative) throws IOException {

@@ -89,10 +89,13 @@ class ConfluentPythonClientIT {
             kafka.bootstrapServers(),
             "--schema-registry-url",
             registry.url()));
-    // Add the push topic (pm.account.risk-level-changes) here once it exists.
     for (String topic :
         List.of(
-            topics.snapshots(), topics.statusTransitions(), topics.lowUniMmr(), topics.latest())) {
+            topics.snapshots(),
+            topics.statusTransitions(),
+            topics.lowUniMmr(),
+            topics.latest(),
+            topics.riskLevelChanges())) {
       args.addAll(List.of("--topic", topic));
     }
     for (Path file : List.of(exportAvro, replayTransitions, replayLevels)) {
@@ -142,6 +145,23 @@ class ConfluentPythonClientIT {
   @Test
   void readsTheLatestTopic() {
     assertTopic(history.topics.latest(), history.accepted);
+  }
+
+  @Test
+  void readsThePushTopicsRiskLevelChangesStampedAtTheirEventTime() {
+    assertTopic(history.topics.riskLevelChanges(), history.riskLevelChanges, "eventTime");
+  }
+
+  @Test
+  void everyDecimalOfEveryTopicArrivesAtScaleEight() {
+    List<String> decimalTags = new ArrayList<>();
+    for (JsonNode topic : seen.at("/topics")) {
+      for (JsonNode tags : topic.get("types")) {
+        tags.forEach(tag -> decimalTags.add(tag.asText()));
+      }
+    }
+    decimalTags.removeIf(tag -> !tag.startsWith("Decimal"));
+    assertThat(decimalTags).isNotEmpty().containsOnly("Decimal(scale=8)");
   }
 
   @Test
@@ -211,6 +231,12 @@ class ConfluentPythonClientIT {
   }
 
   private static void assertTopic(String topic, List<? extends SpecificRecord> written) {
+    assertTopic(topic, written, "observedAt");
+  }
+
+  /** Every record equal, keyed by its account id, stamped at the value's {@code timeField}. */
+  private static void assertTopic(
+      String topic, List<? extends SpecificRecord> written, String timeField) {
     JsonNode summary = seen.at("/topics").get(topic);
     assertThat(summary).as("topic %s in the summary", topic).isNotNull();
     assertThat(summary.get("records").asInt()).as(topic + " records").isEqualTo(written.size());
@@ -223,8 +249,8 @@ class ConfluentPythonClientIT {
     for (JsonNode row : summary.get("rows")) {
       assertThat(row.get("key").asText()).isEqualTo(row.at("/value/accountId").asText());
       assertThat(PythonView.utc(row.get("timestamp").asLong()))
-          .as("record timestamp is observedAt")
-          .isEqualTo(row.at("/value/observedAt").asText());
+          .as("record timestamp is " + timeField)
+          .isEqualTo(row.at("/value/" + timeField).asText());
     }
   }
 

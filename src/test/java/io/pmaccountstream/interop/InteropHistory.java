@@ -3,18 +3,20 @@ package io.pmaccountstream.interop;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.poller.DeadLetter;
+import io.pmaccountstream.poller.RiskLevelChangePublisher;
 import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SchemaRegistryClientConfig;
@@ -25,6 +27,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,7 +54,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * A small fixed story of three accounts for the interop ITs, published through our own code: the
  * snapshots with our {@link ConfluentAvroSerializer} (as the poller does), then the derived topics
  * by the real derive app (Kafka Streams on the real broker, our serde, the real registry). The
- * expected derived records come from the plain {@link Deriver}, the rule the topology runs.
+ * expected derived records come from the plain {@link AccountFold}, the fold the topology runs.
  *
  * <p>Times are minutes after {@link #start}, 90 minutes before the wall clock, so that "the last
  * hour" of a query splits the story, and the broker's retention keeps every record.
@@ -64,6 +68,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@value #CALM}: NORMAL, never below 1.5, with decimals that use all 8 places and 24 integer
  *       digits.
  * </ul>
+ *
+ * <p>The push topic holds {@value #STEERED}'s riskLevelChange events at minutes 10, 20 and 70 and
+ * one of {@value #RECOVERED} without a uniMMR, published by the poller's own {@link
+ * RiskLevelChangePublisher}.
  */
 final class InteropHistory {
 
@@ -80,6 +88,9 @@ final class InteropHistory {
   /** Every accepted snapshot, in order: what the derive app writes to the latest topic. */
   final List<AccountSnapshot> accepted = new ArrayList<>();
 
+  /** The user-data stream's riskLevelChange events, as the poller publishes them. */
+  final List<RiskLevelChange> riskLevelChanges = new ArrayList<>();
+
   private InteropHistory(Instant start, Topics topics) {
     this.start = start;
     this.topics = topics;
@@ -93,6 +104,7 @@ final class InteropHistory {
             .withPrefix("it-interop-" + UUID.randomUUID().toString().substring(0, 8) + ".");
     InteropHistory history = new InteropHistory(start, topics);
     history.story();
+    history.pushes();
     history.derive();
     return history;
   }
@@ -117,6 +129,30 @@ final class InteropHistory {
     // Stale: Binance's updateTime is older than the last accepted one. Exported, never derived.
     snapshots.add(
         snapshot(STEERED, "1.90", AccountStatus.NORMAL, "10000", at(85), at(75), sequence()));
+  }
+
+  private void pushes() {
+    riskLevelChanges.add(push(RECOVERED, 0, "REDUCE_ONLY", null, "2500.5"));
+    riskLevelChanges.add(push(STEERED, 10, "MARGIN_CALL", "1.4", "10000"));
+    riskLevelChanges.add(push(STEERED, 20, "REDUCE_ONLY", "1.15", "10000"));
+    riskLevelChanges.add(push(STEERED, 70, "FORCE_LIQUIDATION", "1.00000001", "10000"));
+  }
+
+  /** A riskLevelChange Binance pushed 300 ms before the account's poll observed the same state. */
+  private RiskLevelChange push(
+      String account, long minute, String riskLevel, String uniMmr, String equity) {
+    Instant eventTime = at(minute).minusMillis(300);
+    return RiskLevelChange.newBuilder()
+        .setAccountId(account)
+        .setEventTime(eventTime)
+        .setRiskLevel(riskLevel)
+        .setUniMMR(uniMmr == null ? null : scaled(uniMmr))
+        .setAccountEquity(scaled(equity))
+        .setActualEquity(scaled(equity).subtract(scaled("0.5")))
+        .setMaintMargin(scaled("6000.12345678"))
+        .setReceivedAt(eventTime.plusMillis(35))
+        .setPollerInstanceId("interop-poller@1")
+        .build();
   }
 
   private long sequence() {
@@ -171,18 +207,29 @@ final class InteropHistory {
     return new BigDecimal(value).setScale(8, RoundingMode.UNNECESSARY);
   }
 
+  /** The expected derived topics: the one fold the topology runs, over the published order. */
   private void derive() {
-    Deriver deriver = new Deriver(DerivationConfig.defaults());
-    Map<String, AccountDerivationState> states = new HashMap<>();
+    AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
+    AccountFold.States states = AccountFold.States.inMemory();
+    AccountFold.Events events =
+        new AccountFold.Events() {
+          @Override
+          public void transition(AccountStatusTransition transition) {
+            transitions.add(transition);
+          }
+
+          @Override
+          public void levelEvent(UniMmrLevelEvent event) {
+            levelEvents.add(event);
+          }
+
+          @Override
+          public void accepted(AccountSnapshot snapshot) {
+            InteropHistory.this.accepted.add(snapshot);
+          }
+        };
     for (AccountSnapshot snapshot : snapshots) {
-      Derivation d = deriver.derive(states.get(snapshot.getAccountId()), snapshot);
-      if (d.stale()) {
-        continue;
-      }
-      states.put(snapshot.getAccountId(), d.state());
-      d.transition().ifPresent(transitions::add);
-      levelEvents.addAll(d.levelEvents());
-      accepted.add(snapshot);
+      fold.apply(snapshot.getAccountId(), snapshot, states, events);
     }
   }
 
@@ -199,9 +246,13 @@ final class InteropHistory {
    */
   void publish(String bootstrap, String registryUrl, Admin admin, Path stateDir) throws Exception {
     admin
-        .createTopics(List.of(new NewTopic(topics.snapshots(), Optional.of(2), Optional.empty())))
+        .createTopics(
+            List.of(
+                new NewTopic(topics.snapshots(), Optional.of(2), Optional.empty()),
+                new NewTopic(topics.riskLevelChanges(), Optional.of(2), Optional.empty())))
         .all()
         .get();
+    publishPushes(bootstrap, registryUrl);
     try (HttpSchemaRegistryClient client =
             new HttpSchemaRegistryClient(SchemaRegistryClientConfig.of(URI.create(registryUrl)));
         KafkaProducer<String, AccountSnapshot> producer =
@@ -251,6 +302,38 @@ final class InteropHistory {
                   committedRecords(bootstrap, topics.statusTransitions()) == transitions.size()
                       && committedRecords(bootstrap, topics.lowUniMmr()) == levelEvents.size()
                       && committedRecords(bootstrap, topics.latest()) == accepted.size());
+    }
+  }
+
+  /** Through the poller's publisher, its producer settings aside; fails on any dead letter. */
+  private void publishPushes(String bootstrap, String registryUrl) {
+    List<DeadLetter> refused = new CopyOnWriteArrayList<>();
+    try (HttpSchemaRegistryClient client =
+        new HttpSchemaRegistryClient(SchemaRegistryClientConfig.of(URI.create(registryUrl)))) {
+      RiskLevelChangePublisher publisher =
+          new RiskLevelChangePublisher(
+              new KafkaProducer<>(
+                  Map.of(
+                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                      bootstrap,
+                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                      true,
+                      ProducerConfig.ACKS_CONFIG,
+                      "all"),
+                  new StringSerializer(),
+                  new ConfluentAvroSerializer<RiskLevelChange>(client)),
+              topics.riskLevelChanges(),
+              Duration.ofMillis(100),
+              refused::add,
+              "interop-poller@1",
+              new SimpleMeterRegistry(),
+              Clock.systemUTC());
+      riskLevelChanges.forEach(publisher::offer);
+      int unsent = publisher.close(Duration.ofSeconds(30));
+      if (unsent > 0 || !refused.isEmpty()) {
+        throw new IllegalStateException(
+            "riskLevelChanges not published: " + unsent + " unsent, dead letters " + refused);
+      }
     }
   }
 

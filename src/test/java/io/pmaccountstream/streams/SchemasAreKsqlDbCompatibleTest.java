@@ -69,22 +69,27 @@ class SchemasAreKsqlDbCompatibleTest {
   }
 
   @Test
-  void streamsSqlDeclaresEveryTopicWithObservedAtAsTimestamp() throws IOException {
+  void streamsSqlDeclaresEveryAvroTopicWithItsEventTimeAsTimestamp() throws IOException {
     String sql = Files.readString(KSQL);
     Topics topics = Topics.defaults();
     List<String> statements = statements(sql);
 
     for (String topic :
         List.of(
-            topics.snapshots(), topics.statusTransitions(), topics.lowUniMmr(), topics.latest())) {
+            topics.snapshots(),
+            topics.statusTransitions(),
+            topics.lowUniMmr(),
+            topics.latest(),
+            topics.riskLevelChanges())) {
       String statement =
           statements.stream()
               .filter(s -> s.contains("KAFKA_TOPIC = '" + topic + "'"))
               .findFirst()
               .orElseThrow(() -> new AssertionError("no CREATE statement for " + topic));
+      String time = topic.equals(topics.riskLevelChanges()) ? "eventTime" : "observedAt";
       assertThat(statement)
           .as(topic)
-          .contains("TIMESTAMP = 'observedAt'", "VALUE_FORMAT = 'AVRO'", "KEY_FORMAT = 'KAFKA'");
+          .contains("TIMESTAMP = '" + time + "'", "VALUE_FORMAT = 'AVRO'", "KEY_FORMAT = 'KAFKA'");
       if (topic.equals(topics.latest())) {
         assertThat(statement).contains("CREATE SOURCE TABLE", "STRING PRIMARY KEY");
       } else {
@@ -204,7 +209,7 @@ class SchemasAreKsqlDbCompatibleTest {
       used.add(from.group(1).toLowerCase(Locale.ROOT));
     }
 
-    assertThat(declared).hasSize(4);
+    assertThat(declared).hasSize(5);
     assertThat(used).isNotEmpty().allSatisfy(source -> assertThat(declared).contains(source));
   }
 }
