@@ -42,6 +42,27 @@ public record KafkaConnection(
 
   public static final String CLIENT_PREFIX = "kafka.";
 
+  /** Stands for a Kafka client property in the pass-through template {@code kafka.<property>}. */
+  public static final String CLIENT_PROPERTY_PLACEHOLDER = "<property>";
+
+  /**
+   * The pass-through template: not read as one key (every {@code kafka.*} key is), declared so that
+   * the README's configuration table documents it with its environment form.
+   */
+  public static final ConfigField<String> CLIENT_PROPERTY =
+      ConfigField.string(
+          CLIENT_PREFIX + CLIENT_PROPERTY_PLACEHOLDER,
+          "Any Kafka client property, given to every Kafka client (producers, consumers, admin,"
+              + " Kafka Streams) with the prefix removed: kafka.security.protocol=SASL_SSL,"
+              + " kafka.sasl.mechanism, kafka.sasl.jaas.config, kafka.ssl.truststore.location,"
+              + " kafka.config.providers. It overrides the app's client defaults (acks, linger.ms,"
+              + " Streams tuning), not what the app fixes (application.id, processing.guarantee)."
+              + " From the environment, losslessly: PMAS_ + the key in upper case with . as _, _ as"
+              + " __ and - as ___ (kafka.security.protocol is PMAS_KAFKA_SECURITY_PROTOCOL,"
+              + " kafka.sasl.jaas.config is PMAS_KAFKA_SASL_JAAS_CONFIG); a property with upper-case"
+              + " letters or two separators in a row has no environment name: set it in the file"
+              + " or with a flag");
+
   public static final ConfigField<String> BOOTSTRAP_SERVERS =
       ConfigField.string("bootstrap.servers", "Kafka bootstrap servers (host:port,...)").required();
   public static final ConfigField<URI> SCHEMA_REGISTRY_URL =
