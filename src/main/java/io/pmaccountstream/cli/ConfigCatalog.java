@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * <p><b>Every component's {@code fields()} must be added here</b> when the component is wired into
  * a command (binance client, poller, derivation/Streams, replay ...); a key missing here is a key
  * the manifests may not set. Per-account keys ({@code account.<id>.api.key}) are declared once with
- * the {@value #ACCOUNT_ID_PLACEHOLDER} placeholder in {@link #perAccountFields()}.
+ * the {@value #ACCOUNT_ID_PLACEHOLDER} placeholder in {@link #perAccountFields()}; the pass-through
+ * keys ({@code kafka.<property>}, any Kafka client property) once in {@link #passThroughFields()}.
  */
 public final class ConfigCatalog {
 
@@ -64,9 +65,24 @@ public final class ConfigCatalog {
         .toList();
   }
 
-  /** Whether the application reads this key (a fixed key, or a per-account key of any account). */
+  /**
+   * Pass-through key templates: {@code kafka.<property>} stands for every key with the prefix
+   * {@link KafkaConnection#CLIENT_PREFIX}, handed to the Kafka clients without it.
+   */
+  public static List<ConfigField<?>> passThroughFields() {
+    return List.of(KafkaConnection.CLIENT_PROPERTY);
+  }
+
+  /**
+   * Whether the application reads this key (a fixed key, a per-account key of any account, or a
+   * pass-through {@code kafka.*} key).
+   */
   public static boolean isKnownKey(String key) {
     if (allFields().stream().anyMatch(f -> f.name().equals(key))) {
+      return true;
+    }
+    if (key.startsWith(KafkaConnection.CLIENT_PREFIX)
+        && key.length() > KafkaConnection.CLIENT_PREFIX.length()) {
       return true;
     }
     Matcher perAccount = PER_ACCOUNT_KEY.matcher(key);

@@ -104,7 +104,11 @@ public final class ConfigField<T> {
 
   public static <E extends Enum<E>> ConfigField<E> enumeration(
       String name, Class<E> type, String doc) {
-    String symbols = Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT);
+    // written as the docs and defaults write them (first-start, every-poll); either spelling parses
+    String symbols =
+        Arrays.toString(type.getEnumConstants())
+            .toLowerCase(java.util.Locale.ROOT)
+            .replace('_', '-');
     return of(
         name,
         "one of " + symbols,

@@ -37,9 +37,31 @@ public record KafkaConnection(
     Optional<Secret> registryBearerToken,
     Duration registryTimeout,
     Map<String, String> clientOverrides,
-    Optional<Path> registryTruststore) {
+    Optional<Path> registryTruststore,
+    boolean registryAllowInsecure) {
 
   public static final String CLIENT_PREFIX = "kafka.";
+
+  /** Stands for a Kafka client property in the pass-through template {@code kafka.<property>}. */
+  public static final String CLIENT_PROPERTY_PLACEHOLDER = "<property>";
+
+  /**
+   * The pass-through template: not read as one key (every {@code kafka.*} key is), declared so that
+   * the README's configuration table documents it with its environment form.
+   */
+  public static final ConfigField<String> CLIENT_PROPERTY =
+      ConfigField.string(
+          CLIENT_PREFIX + CLIENT_PROPERTY_PLACEHOLDER,
+          "Any Kafka client property, given to every Kafka client (producers, consumers, admin,"
+              + " Kafka Streams) with the prefix removed: kafka.security.protocol=SASL_SSL,"
+              + " kafka.sasl.mechanism, kafka.sasl.jaas.config, kafka.ssl.truststore.location,"
+              + " kafka.config.providers. It overrides the app's client defaults (acks, linger.ms,"
+              + " Streams tuning), not what the app fixes (application.id, processing.guarantee)."
+              + " From the environment, losslessly: PMAS_ + the key in upper case with . as _, _ as"
+              + " __ and - as ___ (kafka.security.protocol is PMAS_KAFKA_SECURITY_PROTOCOL,"
+              + " kafka.sasl.jaas.config is PMAS_KAFKA_SASL_JAAS_CONFIG); a property with upper-case"
+              + " letters or two separators in a row has no environment name: set it in the file"
+              + " or with a flag");
 
   public static final ConfigField<String> BOOTSTRAP_SERVERS =
       ConfigField.string("bootstrap.servers", "Kafka bootstrap servers (host:port,...)").required();
@@ -85,7 +107,10 @@ public record KafkaConnection(
           .withDefault("10s")
           .validate(d -> !d.isNegative() && !d.isZero(), "positive");
 
-  /** The connection without a registry truststore (the JVM's trust store). */
+  /**
+   * The connection without a registry truststore (the JVM's trust store), {@code http://} allowed
+   * for a loopback host only.
+   */
   public KafkaConnection(
       String bootstrapServers,
       URI schemaRegistryUrl,
@@ -102,7 +127,8 @@ public record KafkaConnection(
         registryBearerToken,
         registryTimeout,
         clientOverrides,
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   public static KafkaConnection from(ConfigReader reader) {
@@ -121,18 +147,9 @@ public record KafkaConnection(
             reader.problem(REGISTRY_TRUSTSTORE.name() + " = " + pem + ": " + e.getMessage());
           }
         });
-    if (registryUrl != null
-        && "http".equals(registryUrl.getScheme())
-        && !isLoopback(registryUrl.getHost())
-        && !Boolean.TRUE.equals(reader.get(REGISTRY_ALLOW_INSECURE))) {
-      reader.problem(
-          SCHEMA_REGISTRY_URL.name()
-              + " = '"
-              + withoutUserInfo(registryUrl)
-              + "' is plain http to a host that is not a loopback address: schemas and registry"
-              + " credentials would travel in clear. Use https://, or set "
-              + REGISTRY_ALLOW_INSECURE.name()
-              + "=true for a local plaintext cluster");
+    boolean allowInsecure = Boolean.TRUE.equals(reader.get(REGISTRY_ALLOW_INSECURE));
+    if (registryUrl != null) {
+      insecureRegistryUrlProblem(registryUrl, allowInsecure).ifPresent(reader::problem);
     }
     if (user.isPresent() != password.isPresent()) {
       reader.problem(
@@ -150,7 +167,8 @@ public record KafkaConnection(
             bearer,
             reader.get(REGISTRY_TIMEOUT),
             reader.settings().withPrefix(CLIENT_PREFIX),
-            truststore);
+            truststore,
+            allowInsecure);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }
@@ -223,6 +241,28 @@ public record KafkaConnection(
     return registryTruststore.map(PemTrustStore::sslContext);
   }
 
+  /**
+   * Why a registry URL is refused, if it is: plain {@code http://} to a host that is not a literal
+   * loopback address, unless {@code allowInsecure} ({@code schema.registry.allow.insecure=true}).
+   * Every way of configuring a registry client applies this one rule: {@link #from} and a serde
+   * configured by class name from Kafka client properties.
+   *
+   * @return the problem, naming the URL without its user info and the way out; empty when accepted
+   */
+  public static Optional<String> insecureRegistryUrlProblem(URI url, boolean allowInsecure) {
+    if (allowInsecure || !"http".equals(url.getScheme()) || isLoopback(url.getHost())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        SCHEMA_REGISTRY_URL.name()
+            + " = '"
+            + withoutUserInfo(url)
+            + "' is plain http to a host that is not a loopback address: schemas and registry"
+            + " credentials would travel in clear. Use https://, or set "
+            + REGISTRY_ALLOW_INSECURE.name()
+            + "=true for a local plaintext cluster");
+  }
+
   /** A literal loopback host, decided without DNS (a name could resolve elsewhere later). */
   static boolean isLoopback(String host) {
     if (host == null) {
@@ -243,7 +283,9 @@ public record KafkaConnection(
 
   /**
    * Properties the Confluent-style serdes read in {@code configure()}: ours, or Confluent's own
-   * when a user names them in {@code kafka.value.serializer}.
+   * when a user names them in {@code kafka.value.serializer}. {@code
+   * schema.registry.allow.insecure} is passed on when set, so that a serde configured by class name
+   * accepts the same URLs as this connection ({@link #insecureRegistryUrlProblem}).
    */
   public Map<String, Object> serdeProperties() {
     Map<String, Object> props = new HashMap<>();
@@ -265,6 +307,9 @@ public record KafkaConnection(
           props.put("schema.registry.ssl.truststore.location", pem.toString());
           props.put("schema.registry.ssl.truststore.type", "PEM");
         });
+    if (registryAllowInsecure) {
+      props.put(REGISTRY_ALLOW_INSECURE.name(), "true");
+    }
     return props;
   }
 

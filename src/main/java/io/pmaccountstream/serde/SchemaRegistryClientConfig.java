@@ -66,6 +66,12 @@ public record SchemaRegistryClientConfig(
   /** Confluent's client key; only {@code PEM} is supported. */
   public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
 
+  /**
+   * Our key: accept an {@code http://} URL for a host that is not a loopback address (the rule of
+   * {@link KafkaConnection#insecureRegistryUrlProblem}); {@code false} by default.
+   */
+  public static final String ALLOW_INSECURE = "schema.registry.allow.insecure";
+
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   /** Without a truststore of its own (the JVM's). */
@@ -117,15 +123,24 @@ public record SchemaRegistryClientConfig(
    * #BASIC_AUTH_CREDENTIALS_SOURCE} ({@code USER_INFO} or {@code URL}), {@value
    * #BASIC_AUTH_USER_INFO}, {@value #BEARER_AUTH_CREDENTIALS_SOURCE} ({@code STATIC_TOKEN}),
    * {@value #BEARER_AUTH_TOKEN}, {@value #HTTP_CONNECT_TIMEOUT_MS}, {@value #HTTP_READ_TIMEOUT_MS}
-   * and our {@value #TIMEOUT_MS}.
+   * and our {@value #TIMEOUT_MS} and {@value #ALLOW_INSECURE}. An {@code http://} URL to a host
+   * that is not a loopback address is refused unless {@value #ALLOW_INSECURE} is {@code true}, as
+   * {@link KafkaConnection#from} refuses it.
    *
-   * @throws ConfigException naming the key when a value is missing or unsupported
+   * @throws ConfigException naming the key when a value is missing, unsupported or insecure
    */
   public static SchemaRegistryClientConfig fromSerdeConfigs(Map<String, ?> configs) {
     String rawUrls = string(configs, URL).orElseThrow(() -> missing(URL));
     List<URI> withUserInfo = parseUrls(rawUrls);
     List<URI> urls =
         withUserInfo.stream().map(SchemaRegistryClientConfig::withoutUserInfo).toList();
+    boolean allowInsecure = bool(configs, ALLOW_INSECURE);
+    for (URI url : urls) {
+      Optional<String> problem = KafkaConnection.insecureRegistryUrlProblem(url, allowInsecure);
+      if (problem.isPresent()) {
+        throw new ConfigException(problem.get());
+      }
+    }
 
     Optional<Secret> basic = Optional.empty();
     String basicSource =
@@ -245,6 +260,17 @@ public record SchemaRegistryClientConfig(
             ? p.value()
             : value.toString();
     return text.isBlank() ? Optional.empty() : Optional.of(text.trim());
+  }
+
+  private static boolean bool(Map<String, ?> configs, String key) {
+    Optional<String> raw = string(configs, key);
+    if (raw.isEmpty() || raw.get().equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (raw.get().equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new ConfigException(key, raw.get(), "expected true or false");
   }
 
   private static Optional<Duration> millis(Map<String, ?> configs, String key) {

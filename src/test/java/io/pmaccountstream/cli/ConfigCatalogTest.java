@@ -3,6 +3,7 @@ package io.pmaccountstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.config.Settings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,32 @@ class ConfigCatalogTest {
     assertThat(ConfigCatalog.isKnownKey("ops.http.port")).isTrue();
     assertThat(ConfigCatalog.isKnownKey("ops.http.prot")).isFalse();
     assertThat(ConfigCatalog.isKnownKey("account.main.no.such.key")).isFalse();
+  }
+
+  @Test
+  void knowsEveryKafkaClientPropertyThroughThePassThroughTemplate() {
+    assertThat(ConfigCatalog.isKnownKey("kafka.security.protocol")).isTrue();
+    assertThat(ConfigCatalog.isKnownKey("kafka.")).isFalse();
+    assertThat(ConfigCatalog.passThroughFields())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.name()).isEqualTo("kafka.<property>");
+              assertThat(Settings.envName(f.name())).isEqualTo("PMAS_KAFKA_<PROPERTY>");
+              assertThat(f.doc()).contains("PMAS_KAFKA_SECURITY_PROTOCOL");
+            });
+    assertThat(ConfigCatalog.allFields())
+        .extracting(ConfigField::name)
+        .doesNotContain("kafka.<property>");
+  }
+
+  @Test
+  void thePassThroughDocumentationShowsTheEncodingTheCodeApplies() {
+    assertThat(Settings.envName("kafka.security.protocol"))
+        .isEqualTo("PMAS_KAFKA_SECURITY_PROTOCOL");
+    assertThat(Settings.keyOf("PMAS_KAFKA_SASL_JAAS_CONFIG")).contains("kafka.sasl.jaas.config");
+    assertThat(ConfigCatalog.passThroughFields().get(0).doc())
+        .contains("PMAS_KAFKA_SASL_JAAS_CONFIG", ". as _, _ as __ and - as ___");
   }
 
   @Test

@@ -45,6 +45,7 @@ class ReadmeConfigTableTest {
     md.append("|---|---|---|---|---|\n");
     List<ConfigField<?>> fields = new java.util.ArrayList<>(ConfigCatalog.allFields());
     fields.addAll(ConfigCatalog.perAccountFields());
+    fields.addAll(ConfigCatalog.passThroughFields());
     for (ConfigField<?> f : fields) {
       String def =
           f.isRequired() ? "required" : f.defaultValue().map(v -> "`" + v + "`").orElse("");
