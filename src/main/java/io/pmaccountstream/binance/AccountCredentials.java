@@ -1,5 +1,6 @@
 package io.pmaccountstream.binance;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
@@ -80,19 +81,38 @@ public record AccountCredentials(String accountId, Secret apiKey, RequestSigner 
   }
 
   /**
-   * Every configured account. Problems (missing or doubled keys, unreadable files, bad PEM, bad
-   * ids) are recorded in {@code reader}, never with a secret value; accounts with problems are left
-   * out of the list.
+   * Every configured account, each with a usable key and signer: at least one. Otherwise a {@link
+   * ConfigException} listing every problem of every account (missing or doubled keys, unreadable
+   * files, bad PEM, bad ids), never with a secret value, and every other problem the reader has
+   * found (read it with {@link ConfigReader#component} to go on listing the other components').
    */
   public static List<AccountCredentials> from(ConfigReader reader) {
+    int known = reader.problems().size();
+    List<AccountCredentials> accounts = readAll(reader);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
+    return accounts;
+  }
+
+  /** The accounts that have no problems; a problem of each of the others is in the reader. */
+  private static List<AccountCredentials> readAll(ConfigReader reader) {
     List<String> ids = reader.read(ACCOUNTS).orElse(List.of());
     if (ids.isEmpty()) {
-      String id = reader.read(ACCOUNT_ID).orElse(null);
-      return id == null
-          ? List.of()
-          : read(reader, id, API_KEY, API_KEY_FILE, API_SECRET, API_SECRET_FILE, PRIVATE_KEY_FILE)
-              .map(List::of)
-              .orElse(List.of());
+      return reader
+          .read(ACCOUNT_ID)
+          .flatMap(
+              id ->
+                  read(
+                      reader,
+                      id,
+                      API_KEY,
+                      API_KEY_FILE,
+                      API_SECRET,
+                      API_SECRET_FILE,
+                      PRIVATE_KEY_FILE))
+          .map(List::of)
+          .orElse(List.of());
     }
     List<AccountCredentials> accounts = new ArrayList<>();
     Map<String, String> byEnvName = new HashMap<>();

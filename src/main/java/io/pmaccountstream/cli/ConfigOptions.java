@@ -2,9 +2,11 @@ package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,20 @@ final class ConfigOptions {
   /** {@link ConfigReader#validated}: every problem in one {@link ConfigException}. */
   static <T> T read(Settings settings, Function<ConfigReader, T> components) {
     return ConfigReader.validated(settings, components);
+  }
+
+  /**
+   * A command's own positive duration option ({@code --duration 90s}) in the project's one grammar
+   * ({@link Durations#parsePositive}); empty when it is not one, with its problem recorded beside
+   * the configuration's so that all are listed at once.
+   */
+  static Optional<Duration> positiveDuration(ConfigReader reader, String option, String text) {
+    try {
+      return Optional.of(Durations.parsePositive(text));
+    } catch (IllegalArgumentException e) {
+      reader.problem(option + " '" + text + "' is not a valid duration: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Prints every problem; the exit code of a configuration error. */

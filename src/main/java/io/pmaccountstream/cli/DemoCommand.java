@@ -3,7 +3,6 @@ package io.pmaccountstream.cli;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
-import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
@@ -259,13 +258,10 @@ final class DemoCommand implements Callable<Integer> {
         Settings.ofFlags(connection.flags()),
         reader -> {
           reader.component(KafkaConnection::from);
-          try {
-            return Durations.parsePositive(duration);
-          } catch (IllegalArgumentException e) {
-            reader.problem(
-                "--duration '" + duration + "' is not a valid duration: " + e.getMessage());
-            return null;
-          }
+          Optional<Duration> runFor =
+              ConfigOptions.positiveDuration(reader, "--duration", duration);
+          reader.throwIfProblems();
+          return runFor.orElseThrow();
         });
   }
 

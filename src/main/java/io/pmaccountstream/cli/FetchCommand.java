@@ -126,7 +126,8 @@ public final class FetchCommand implements Callable<Integer> {
     return ConfigOptions.read(
         settings(),
         reader -> {
-          Optional<AccountCredentials> chosen = choose(AccountCredentials.from(reader), reader);
+          Optional<AccountCredentials> chosen =
+              reader.component(AccountCredentials::from).flatMap(a -> choose(a, reader));
           Optional<BinanceClientConfig> client = reader.component(BinanceClientConfig::from);
           reader.throwIfProblems();
           return new Wiring(client.orElseThrow(), chosen.orElseThrow());

@@ -53,11 +53,11 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--warm-up",
       defaultValue = "all",
-      paramLabel = "all|DURATION",
+      paramLabel = "all|none|DURATION",
       description =
           "History before --from that rebuilds state: all (from the topic's beginning, exact"
-              + " fidelity) or a duration such as 7d (faster; the first events may differ)."
-              + " Default: ${DEFAULT-VALUE}.")
+              + " fidelity), a positive duration such as 7d (faster; the first events may differ)"
+              + " or none. Default: ${DEFAULT-VALUE}.")
   String warmUp;
 
   @Option(
@@ -110,9 +110,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   private ReplayJob.Settings read(ConfigReader reader, Clock clock) {
     HistoryArguments.Common common = history.common(reader, clock);
-    DerivationConfig derivation = reader.component(DerivationConfig::from).orElse(null);
-    WarmUp warmUpSetting = warmUp(reader);
-    ReplayJob.Output output = output(reader, common.topics());
+    Optional<DerivationConfig> derivation = reader.component(DerivationConfig::from);
+    Optional<WarmUp> warmUpSetting = warmUp(reader);
+    Optional<ReplayJob.Output> output = output(reader, common.topics());
     if (summaryOut != null) {
       String name = summaryOut.getFileName().toString().toLowerCase(Locale.ROOT);
       if (!name.endsWith(".csv") && !name.endsWith(".json")) {
@@ -123,35 +123,35 @@ final class ReplayCommand implements Callable<Integer> {
     return new ReplayJob.Settings(
         common.connection(),
         common.topics(),
-        derivation,
+        derivation.orElseThrow(),
         common.range(),
-        warmUpSetting,
+        warmUpSetting.orElseThrow(),
         common.accounts(),
-        output,
+        output.orElseThrow(),
         summary,
         Optional.ofNullable(summaryOut),
         history.quiet);
   }
 
-  private WarmUp warmUp(ConfigReader reader) {
+  private Optional<WarmUp> warmUp(ConfigReader reader) {
     try {
-      return WarmUp.parse(warmUp);
+      return Optional.of(WarmUp.parse(warmUp));
     } catch (IllegalArgumentException e) {
-      reader.problem("--warm-up: " + e.getMessage() + " (or all)");
-      return null;
+      reader.problem("--warm-up: " + e.getMessage() + " (or all, none)");
+      return Optional.empty();
     }
   }
 
-  private ReplayJob.Output output(ConfigReader reader, Topics topics) {
+  private Optional<ReplayJob.Output> output(ConfigReader reader, Topics topics) {
     if (out != null && outTopic != null) {
       reader.problem("give either --out FILE or --out-topic PREFIX, not both");
-      return null;
+      return Optional.empty();
     }
     if (out != null) {
       if (!EventSink.supportsFile(out)) {
         reader.problem("--out " + out + ": the extension must be .jsonl, .json or .avro");
       }
-      return new ReplayJob.Output.ToFile(out);
+      return Optional.of(new ReplayJob.Output.ToFile(out));
     }
     if (outTopic != null) {
       try {
@@ -161,12 +161,12 @@ final class ReplayCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         reader.problem(e.getMessage());
       }
-      return new ReplayJob.Output.ToTopics(outTopic);
+      return Optional.of(new ReplayJob.Output.ToTopics(outTopic));
     }
     if (!summary && summaryOut == null) {
       reader.problem(
           "nothing to write: give --out FILE, --out-topic PREFIX, --summary or --summary-out");
     }
-    return new ReplayJob.Output.Nowhere();
+    return Optional.of(new ReplayJob.Output.Nowhere());
   }
 }

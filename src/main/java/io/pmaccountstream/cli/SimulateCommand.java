@@ -1,8 +1,6 @@
 package io.pmaccountstream.cli;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pmaccountstream.config.ConfigReader;
-import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.simulator.SimulatedAccount;
 import io.pmaccountstream.simulator.SimulatorConfig;
@@ -249,7 +247,16 @@ final class SimulateCommand implements Callable<Integer> {
 
   Wiring read() {
     return config.read(
-        flags(), reader -> new Wiring(SimulatorConfig.from(reader), runDuration(reader)));
+        flags(),
+        reader -> {
+          Optional<SimulatorConfig> simulator = reader.component(SimulatorConfig::from);
+          Optional<Duration> runFor =
+              duration == null
+                  ? Optional.empty()
+                  : ConfigOptions.positiveDuration(reader, "--duration", duration);
+          reader.throwIfProblems();
+          return new Wiring(simulator.orElseThrow(), runFor);
+        });
   }
 
   private Map<String, String> flags() {
@@ -283,22 +290,6 @@ final class SimulateCommand implements Callable<Integer> {
     flags.put(SimulatorConfig.LATENCY_DISTRIBUTION.name(), latencyDistribution);
     flags.put(SimulatorConfig.LATENCY_SIGMA.name(), latencySigma);
     return flags;
-  }
-
-  private Optional<Duration> runDuration(ConfigReader reader) {
-    if (duration == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Durations.parse(duration));
-    } catch (IllegalArgumentException e) {
-      reader.problem(
-          "--duration '"
-              + duration
-              + "' is not a positive duration like 90s or 2m: "
-              + e.getMessage());
-      return Optional.empty();
-    }
   }
 
   private static void awaitStop(Optional<Duration> runFor) throws InterruptedException {

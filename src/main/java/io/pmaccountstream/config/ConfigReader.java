@@ -97,16 +97,19 @@ public final class ConfigReader {
   /**
    * Reads one component that validates itself (its {@code from(reader)} returns a fully valid value
    * or throws a {@link ConfigException}): empty, with its problems recorded here, when it throws,
-   * so a command reading several components still lists every problem of all of them at once. (A
-   * component that still answers null for invalid settings is empty too.)
+   * so a command reading several components still lists every problem of all of them at once.
+   *
+   * @throws NullPointerException when {@code from} answers null, which no component may do
    */
   public <T> Optional<T> component(Function<ConfigReader, T> from) {
+    T value;
     try {
-      return Optional.ofNullable(from.apply(this));
+      value = from.apply(this);
     } catch (ConfigException e) {
       e.problems().stream().filter(p -> !problems.contains(p)).forEach(problems::add);
       return Optional.empty();
     }
+    return Optional.of(value);
   }
 
   /**

@@ -59,10 +59,17 @@ public final class Durations {
     return value;
   }
 
-  /** A positive duration: {@link #parse}, and zero is refused too. */
+  /**
+   * A positive duration: {@link #parse}, and zero is refused too (a negative ISO-8601 value such as
+   * {@code PT-1S} is refused as not positive).
+   */
   public static Duration parsePositive(String text) {
-    Duration value = parse(text);
-    if (value.isZero()) {
+    String s = text.trim();
+    if (s.startsWith("-") || s.startsWith("+")) {
+      throw new IllegalArgumentException("takes no sign: " + FORMS);
+    }
+    Duration value = unsigned(s);
+    if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException("must be positive");
     }
     return value;

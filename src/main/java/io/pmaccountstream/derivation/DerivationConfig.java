@@ -3,6 +3,7 @@ package io.pmaccountstream.derivation;
 import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.RiskLevels;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -28,32 +29,19 @@ import java.util.Objects;
 public record DerivationConfig(
     List<BigDecimal> levels, BigDecimal hysteresis, Duration maxUpdateTimeLead) {
 
-  /** Decimals of every level and uniMMR, as in the Avro schemas. */
-  public static final int SCALE = 8;
+  /** Decimals of every level and uniMMR, as in the Avro schemas ({@link RiskLevels#SCALE}). */
+  public static final int SCALE = RiskLevels.SCALE;
 
-  /** Digits of every decimal, as in the Avro schemas. */
-  public static final int PRECISION = 38;
+  /** Digits of every decimal, as in the Avro schemas ({@link RiskLevels#PRECISION}). */
+  public static final int PRECISION = RiskLevels.PRECISION;
 
-  /** At most this many levels (the derivation keeps breached levels as bits of an int). */
-  public static final int MAX_LEVELS = 31;
+  /** At most this many levels ({@link RiskLevels#MAX_LEVELS}). */
+  public static final int MAX_LEVELS = RiskLevels.MAX_LEVELS;
 
-  private static final String LEVELS_RULE =
-      "a list of 1 to "
-          + MAX_LEVELS
-          + " distinct levels, each > 0 with at most "
-          + SCALE
-          + " decimals and "
-          + (PRECISION - SCALE)
-          + " integer digits";
   private static final String HYSTERESIS_RULE = ">= 0 and < 1";
 
-  public static final ConfigField<List<BigDecimal>> LEVELS =
-      ConfigField.decimalList(
-              "derive.levels",
-              "uniMMR levels that emit BREACHED/RECOVERED events (Binance: 1.5 reminder, 1.2"
-                  + " reduce-only, 1.05 liquidation)")
-          .withDefault("1.5,1.2,1.05")
-          .validate(DerivationConfig::validLevels, LEVELS_RULE);
+  /** {@code derive.levels}, declared once in {@link RiskLevels} (the poller reads it too). */
+  public static final ConfigField<List<BigDecimal>> LEVELS = RiskLevels.FIELD;
 
   public static final ConfigField<BigDecimal> HYSTERESIS =
       ConfigField.decimal(
@@ -81,8 +69,8 @@ public record DerivationConfig(
       throw new IllegalArgumentException(
           "maxUpdateTimeLead " + maxUpdateTimeLead + " must not be negative");
     }
-    if (!validLevels(levels)) {
-      throw new IllegalArgumentException("levels " + levels + " must be " + LEVELS_RULE);
+    if (!RiskLevels.isValid(levels)) {
+      throw new IllegalArgumentException("levels " + levels + " must be " + RiskLevels.RULE);
     }
     if (!validHysteresis(hysteresis)) {
       throw new IllegalArgumentException(
@@ -129,30 +117,6 @@ public record DerivationConfig(
   /** The uniMMR at or above which a breached {@code level} recovers: level × (1 + hysteresis). */
   public BigDecimal recoveryThreshold(BigDecimal level) {
     return level.multiply(BigDecimal.ONE.add(hysteresis));
-  }
-
-  private static boolean validLevels(List<BigDecimal> levels) {
-    if (levels.isEmpty() || levels.size() > MAX_LEVELS) {
-      return false;
-    }
-    for (int i = 0; i < levels.size(); i++) {
-      BigDecimal level = levels.get(i);
-      if (level == null || level.signum() <= 0 || !fitsSchema(level)) {
-        return false;
-      }
-      for (int j = 0; j < i; j++) {
-        if (levels.get(j).compareTo(level) == 0) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static boolean fitsSchema(BigDecimal value) {
-    BigDecimal stripped = value.stripTrailingZeros();
-    return stripped.scale() <= SCALE
-        && stripped.precision() - stripped.scale() <= PRECISION - SCALE;
   }
 
   private static boolean validHysteresis(BigDecimal hysteresis) {

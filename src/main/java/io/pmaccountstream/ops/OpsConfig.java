@@ -1,5 +1,6 @@
 package io.pmaccountstream.ops;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.util.List;
@@ -33,11 +34,16 @@ public record OpsConfig(boolean enabled, int port, String bindAddress) {
           .withDefault(DEFAULT_BIND)
           .validate(s -> !s.isBlank(), "an address or host name");
 
+  /**
+   * The endpoint's settings, valid; or a {@link ConfigException} listing every problem the reader
+   * has found (read it with {@link ConfigReader#component} to go on listing the other components').
+   */
   public static OpsConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
     String port = reader.get(HTTP_PORT);
     String bind = reader.get(HTTP_BIND);
-    if (port == null || bind == null) {
-      return disabled();
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
     }
     if (isDisabled(port)) {
       return new OpsConfig(false, -1, bind.trim());

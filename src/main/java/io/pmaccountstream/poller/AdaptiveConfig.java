@@ -1,10 +1,13 @@
 package io.pmaccountstream.poller;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
+import io.pmaccountstream.config.RiskLevels;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How the poller spends its weight budget across accounts: risk-adaptive intervals and
@@ -70,41 +73,39 @@ public record AdaptiveConfig(
           .validate(d -> d >= 0 && d < 1, "in [0, 1)");
 
   /**
-   * The derivation's levels, read under the derivation's key so that both always agree (listed in
-   * the configuration table by the derivation's own field; the poller may not import it).
+   * Every adaptive setting, valid, with {@code poll.interval.max} defaulting to {@code
+   * poll.interval} and {@code poll.interval.min} to the shorter of 1s and the maximum; or a {@link
+   * ConfigException} listing every problem the reader has found. The levels are {@code
+   * derive.levels}, declared and validated once in {@link RiskLevels} so that the poller and the
+   * derivation always agree (listed in the configuration table with the derivation's fields).
    */
-  static final ConfigField<List<BigDecimal>> LEVELS =
-      ConfigField.decimalList("derive.levels", "uniMMR levels")
-          .withDefault("1.5,1.2,1.05")
-          .validate(
-              l -> !l.isEmpty() && l.stream().allMatch(v -> v.signum() > 0), "positive levels");
-
-  /** Reads the keys; {@code interval} is {@code poll.interval} (null when it was invalid). */
-  public static AdaptiveConfig from(ConfigReader reader, Duration interval) {
-    boolean enabled = reader.read(ADAPTIVE).orElse(true);
-    Duration max = reader.read(INTERVAL_MAX).orElse(interval);
-    Duration min = reader.read(INTERVAL_MIN).orElse(null);
-    if (min == null && max != null) {
-      min = max.compareTo(DEFAULT_MIN) < 0 ? max : DEFAULT_MIN;
-    }
-    if (min != null && max != null && min.compareTo(max) > 0) {
+  public static AdaptiveConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
+    Boolean enabled = reader.get(ADAPTIVE);
+    Optional<Duration> max = reader.read(INTERVAL_MAX).or(() -> reader.read(PollerConfig.INTERVAL));
+    Optional<Duration> min =
+        reader
+            .read(INTERVAL_MIN)
+            .or(() -> max.map(m -> m.compareTo(DEFAULT_MIN) < 0 ? m : DEFAULT_MIN));
+    if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) > 0) {
       reader.problem(
           INTERVAL_MIN.name()
               + " ("
-              + min
+              + min.get()
               + ") must not be longer than "
               + INTERVAL_MAX.name()
               + " ("
-              + max
+              + max.get()
               + ")");
     }
+    Duration pushMinGap = reader.get(PUSH_MIN_GAP);
+    Double headroom = reader.get(HEADROOM);
+    List<BigDecimal> levels = reader.get(RiskLevels.FIELD);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
     return new AdaptiveConfig(
-        enabled,
-        min,
-        max,
-        reader.get(PUSH_MIN_GAP),
-        reader.read(HEADROOM).orElse(0.0),
-        reader.read(LEVELS).orElse(List.of()));
+        enabled, min.orElseThrow(), max.orElseThrow(), pushMinGap, headroom, levels);
   }
 
   /** Fixed polling at {@code interval}: what {@code poll.adaptive=false} means. */

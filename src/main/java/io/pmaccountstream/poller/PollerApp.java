@@ -51,23 +51,23 @@ public final class PollerApp implements AutoCloseable {
      * Reads and validates every component's settings together; every problem is reported at once.
      */
     public static Settings from(io.pmaccountstream.config.ConfigReader reader) {
-      List<AccountCredentials> accounts = AccountCredentials.from(reader);
+      Optional<List<AccountCredentials>> accounts = reader.component(AccountCredentials::from);
       Optional<KafkaConnection> kafka = reader.component(KafkaConnection::from);
       Optional<Topics> topics = reader.component(Topics::from);
-      PollerConfig poller = PollerConfig.from(reader);
-      PollerGroupConfig group = PollerGroupConfig.from(reader);
-      AdaptiveConfig adaptive = AdaptiveConfig.from(reader, poller.interval());
+      Optional<PollerConfig> poller = reader.component(PollerConfig::from);
+      Optional<PollerGroupConfig> group = reader.component(PollerGroupConfig::from);
+      Optional<AdaptiveConfig> adaptive = reader.component(AdaptiveConfig::from);
       Optional<BinanceClientConfig> binance = reader.component(BinanceClientConfig::from);
       Optional<UserDataStreamConfig> userStream = reader.component(UserDataStreamConfig::from);
       reader.throwIfProblems();
       return new Settings(
           binance.orElseThrow(),
-          accounts,
+          accounts.orElseThrow(),
           kafka.orElseThrow(),
           topics.orElseThrow(),
-          poller,
-          group,
-          adaptive,
+          poller.orElseThrow(),
+          group.orElseThrow(),
+          adaptive.orElseThrow(),
           userStream.orElseThrow());
     }
 

@@ -1,5 +1,6 @@
 package io.pmaccountstream.poller;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.lang.management.ManagementFactory;
@@ -99,9 +100,25 @@ public record PollerConfig(
           .withDefault("1s")
           .validate(d -> d.toMillis() > 0, "positive");
 
+  /**
+   * Every poller setting, valid; or a {@link ConfigException} listing every problem the reader has
+   * found (read it with {@link ConfigReader#component} to go on listing the other components').
+   */
   public static PollerConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
+    Duration interval = reader.get(INTERVAL);
+    Double jitter = reader.get(JITTER);
+    EmissionPolicy emission = reader.get(EMIT);
+    Duration heartbeat = reader.get(HEARTBEAT);
+    Integer maxConcurrent = reader.get(MAX_CONCURRENT);
+    Duration shutdownTimeout = reader.get(SHUTDOWN_TIMEOUT);
+    String instanceId = reader.read(INSTANCE_ID).orElseGet(PollerConfig::defaultInstanceId);
+    Long deadLetterBufferBytes = reader.get(DLQ_BUFFER_BYTES);
+    Duration publishRetryBackoff = reader.get(PUBLISH_RETRY_BACKOFF);
+    Long publishBufferBytes = reader.get(PUBLISH_BUFFER_BYTES);
     Duration fatalInitial = reader.get(FATAL_BACKOFF_INITIAL);
     Duration fatalMax = reader.get(FATAL_BACKOFF_MAX);
+    Double staleAfterIntervals = reader.get(STALE_AFTER_INTERVALS);
     if (fatalInitial != null && fatalMax != null && fatalMax.compareTo(fatalInitial) < 0) {
       reader.problem(
           FATAL_BACKOFF_MAX.name()
@@ -113,20 +130,23 @@ public record PollerConfig(
               + fatalInitial
               + ")");
     }
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
     return new PollerConfig(
-        reader.get(INTERVAL),
-        reader.read(JITTER).orElse(0.0),
-        reader.get(EMIT),
-        reader.get(HEARTBEAT),
-        reader.read(MAX_CONCURRENT).orElse(1),
-        reader.get(SHUTDOWN_TIMEOUT),
-        reader.read(INSTANCE_ID).orElseGet(PollerConfig::defaultInstanceId),
-        reader.read(DLQ_BUFFER_BYTES).orElse(0L),
-        reader.get(PUBLISH_RETRY_BACKOFF),
-        reader.read(PUBLISH_BUFFER_BYTES).orElse(0L),
+        interval,
+        jitter,
+        emission,
+        heartbeat,
+        maxConcurrent,
+        shutdownTimeout,
+        instanceId,
+        deadLetterBufferBytes,
+        publishRetryBackoff,
+        publishBufferBytes,
         fatalInitial,
         fatalMax,
-        reader.read(STALE_AFTER_INTERVALS).orElse(1.0));
+        staleAfterIntervals);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.pmaccountstream.poller;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import java.time.Duration;
@@ -75,9 +76,19 @@ public record PollerGroupConfig(
           .withDefault("10s")
           .validate(d -> d.toMillis() > 0, "positive");
 
+  /**
+   * Every group setting, valid; or a {@link ConfigException} listing every problem the reader has
+   * found (read it with {@link ConfigReader#component} to go on listing the other components').
+   */
   public static PollerGroupConfig from(ConfigReader reader) {
+    int known = reader.problems().size();
+    Optional<String> groupId = reader.read(GROUP_ID).filter(s -> !s.isBlank());
+    String assignmentTopic = reader.get(ASSIGNMENT_TOPIC);
+    Integer assignmentPartitions = reader.get(ASSIGNMENT_PARTITIONS);
     Duration session = reader.get(SESSION_TIMEOUT);
     Duration heartbeat = reader.get(HEARTBEAT_INTERVAL);
+    Duration restoreTimeout = reader.get(RESTORE_TIMEOUT);
+    Duration revokeTimeout = reader.get(REVOKE_TIMEOUT);
     if (session != null && heartbeat != null && heartbeat.compareTo(session) >= 0) {
       reader.problem(
           HEARTBEAT_INTERVAL.name()
@@ -89,14 +100,17 @@ public record PollerGroupConfig(
               + session
               + ")");
     }
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
     return new PollerGroupConfig(
-        reader.read(GROUP_ID).filter(s -> !s.isBlank()),
-        reader.get(ASSIGNMENT_TOPIC),
-        reader.read(ASSIGNMENT_PARTITIONS).orElse(1),
+        groupId,
+        assignmentTopic,
+        assignmentPartitions,
         session,
         heartbeat,
-        reader.get(RESTORE_TIMEOUT),
-        reader.get(REVOKE_TIMEOUT));
+        restoreTimeout,
+        revokeTimeout);
   }
 
   /** Membership off: this poller polls every configured account. */

@@ -66,19 +66,15 @@ public final class TimeArgument {
   }
 
   /**
-   * A positive duration in the project's one grammar ({@link Durations#parse}): {@code 500ms},
-   * {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, {@code 2w}, or ISO-8601 ({@code PT2H}).
+   * A positive duration in the project's one grammar ({@link Durations#parsePositive}): {@code
+   * 500ms}, {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, {@code 2w}, or ISO-8601 ({@code
+   * PT2H}). It takes no sign: only the times relative to now of {@link #parse} are offsets.
    */
   public static Duration duration(String text) {
-    Duration result;
     try {
-      result = Durations.parseSigned(text);
+      return Durations.parsePositive(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + text + "' is not a duration: " + e.getMessage());
     }
-    if (result.isNegative() || result.isZero()) {
-      throw new IllegalArgumentException("'" + text + "' must be a positive duration");
-    }
-    return result;
   }
 }

@@ -46,13 +46,17 @@ public final class WarmUp {
     return lookBack.isZero() ? NONE : new WarmUp(lookBack);
   }
 
-  /** {@code all}, {@code none}, or a duration such as {@code 6h}, {@code 7d}. */
+  /**
+   * {@code all}, {@code none}, or a positive duration such as {@code 6h}, {@code 7d} ({@link
+   * TimeArgument#duration}: no sign, and a bare {@code 0} is refused like any number without a
+   * unit; no warm-up is {@code none}).
+   */
   public static WarmUp parse(String text) {
     String s = text.trim();
     if (s.equalsIgnoreCase("all")) {
       return ALL;
     }
-    if (s.equalsIgnoreCase("none") || s.equals("0")) {
+    if (s.equalsIgnoreCase("none")) {
       return NONE;
     }
     return lookBack(TimeArgument.duration(s));

@@ -1,5 +1,6 @@
 package io.pmaccountstream.simulator;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Durations;
@@ -227,35 +228,55 @@ public record SimulatorConfig(
   }
 
   /**
-   * Reads every field, recording problems in the reader (the caller throws them, all at once);
-   * invalid values fall back to defaults here so the record can still be built.
+   * Every simulator setting, valid; or a {@link ConfigException} listing every problem the reader
+   * has found (read it with {@link ConfigReader#component} to go on listing the other problems of
+   * the command).
    */
   public static SimulatorConfig from(ConfigReader reader) {
-    SimulatorConfig defaults = builder().build();
-    Builder builder =
-        builder()
-            .port(reader.read(PORT).orElse(defaults.port()))
-            .bindAddress(reader.read(BIND_ADDRESS).orElse(defaults.bindAddress()))
-            .scenarios(reader.read(SCENARIO).orElse(defaults.scenarios()))
-            .seed(reader.read(SEED).orElse(defaults.seed()))
-            .speed(reader.read(SPEED).map(BigDecimal::doubleValue).orElse(defaults.speed()))
-            .clockSkew(reader.read(CLOCK_SKEW).map(Durations::parseSigned).orElse(Duration.ZERO))
-            .weightLimit(reader.read(WEIGHT_LIMIT).orElse(defaults.weightLimit()))
-            .fapiWeightLimit(reader.read(FAPI_WEIGHT_LIMIT).orElse(defaults.fapiWeightLimit()))
-            .banDuration(reader.read(BAN_DURATION).orElse(defaults.banDuration()))
-            .maxConnections(reader.read(MAX_CONNECTIONS).orElse(defaults.maxConnections()))
-            .idleTimeout(reader.read(IDLE_TIMEOUT).orElse(defaults.idleTimeout()))
-            .keyType(reader.read(KEY_TYPE).orElse(defaults.keyType()));
-    reader.read(ACCOUNTS).ifPresent(builder::accounts);
-    reader.read(CREDENTIALS_OUT).ifPresent(builder::credentialsOut);
-    builder.faults(faults(reader));
-    return builder.build();
+    int known = reader.problems().size();
+    Integer port = reader.get(PORT);
+    String bindAddress = reader.get(BIND_ADDRESS);
+    List<String> scenarios = reader.get(SCENARIO);
+    Optional<Integer> accounts = reader.read(ACCOUNTS);
+    Long seed = reader.get(SEED);
+    BigDecimal speed = reader.get(SPEED);
+    Optional<Duration> clockSkew = reader.read(CLOCK_SKEW).map(Durations::parseSigned);
+    Integer weightLimit = reader.get(WEIGHT_LIMIT);
+    Integer fapiWeightLimit = reader.get(FAPI_WEIGHT_LIMIT);
+    Duration banDuration = reader.get(BAN_DURATION);
+    Integer maxConnections = reader.get(MAX_CONNECTIONS);
+    Duration idleTimeout = reader.get(IDLE_TIMEOUT);
+    KeyType keyType = reader.get(KEY_TYPE);
+    Optional<Path> credentialsOut = reader.read(CREDENTIALS_OUT);
+    Optional<FaultConfig> faults = faults(reader);
+    if (reader.problems().size() > known) {
+      throw new ConfigException(reader.problems());
+    }
+    return new SimulatorConfig(
+        port,
+        bindAddress,
+        scenarios,
+        accounts,
+        seed,
+        speed.doubleValue(),
+        clockSkew.orElseThrow(),
+        weightLimit,
+        fapiWeightLimit,
+        banDuration,
+        maxConnections,
+        idleTimeout,
+        keyType,
+        faults.orElseThrow(),
+        credentialsOut);
   }
 
-  private static FaultConfig faults(ConfigReader reader) {
+  /** The fault settings; empty when one is invalid (its problem is in the reader). */
+  private static Optional<FaultConfig> faults(ConfigReader reader) {
+    int known = reader.problems().size();
     Map<Fault, Double> rates = new LinkedHashMap<>();
     BigDecimal total = BigDecimal.ZERO;
     for (Map.Entry<Fault, ConfigField<BigDecimal>> field : FAULT_RATES.entrySet()) {
+      // an invalid rate (its problem recorded) counts as 0, so the sum is still checked
       BigDecimal exact = reader.read(field.getValue()).orElse(BigDecimal.ZERO);
       double rate = exact.doubleValue();
       if (field.getKey() == Fault.SERVER_ERROR_500) {
@@ -271,17 +292,21 @@ public record SimulatorConfig(
           "simulator.fault.*.rate add up to "
               + total.toPlainString()
               + "; they must add up to at most 1");
-      rates.replaceAll((fault, rate) -> 0.0);
     }
-    Duration latency = reader.read(LATENCY).orElse(Duration.ZERO);
+    Duration latency = reader.get(LATENCY);
+    // sigma is read only for the lognormal model, the jitter only for the fixed one
+    boolean lognormal = reader.get(LATENCY_DISTRIBUTION) == LatencyModel.Distribution.LOGNORMAL;
+    BigDecimal sigma = lognormal ? reader.get(LATENCY_SIGMA) : null;
+    Duration jitter = lognormal ? null : reader.get(LATENCY_JITTER);
+    Duration hostileDrip = reader.get(HOSTILE_DRIP);
+    if (reader.problems().size() > known) {
+      return Optional.empty();
+    }
     LatencyModel model =
-        reader.read(LATENCY_DISTRIBUTION).orElse(LatencyModel.Distribution.FIXED)
-                == LatencyModel.Distribution.LOGNORMAL
-            ? LatencyModel.lognormal(
-                latency, reader.read(LATENCY_SIGMA).map(BigDecimal::doubleValue).orElse(0.5))
-            : LatencyModel.fixed(latency, reader.read(LATENCY_JITTER).orElse(Duration.ZERO));
-    return new FaultConfig(
-        rates, model, reader.read(HOSTILE_DRIP).orElse(FaultConfig.DEFAULT_HOSTILE_DRIP));
+        lognormal
+            ? LatencyModel.lognormal(latency, sigma.doubleValue())
+            : LatencyModel.fixed(latency, jitter);
+    return Optional.of(new FaultConfig(rates, model, hostileDrip));
   }
 
   private static Map<Fault, ConfigField<BigDecimal>> faultRates() {

@@ -79,32 +79,31 @@ public final class DeriveApp implements AutoCloseable {
      *     found before)
      */
     public static Settings from(ConfigReader reader) {
-      KafkaConnection connection = reader.component(KafkaConnection::from).orElse(null);
-      TopologyConfig topology = reader.component(TopologyConfig::from).orElse(null);
-      DeriveConfig derive = reader.component(DeriveConfig::from).orElse(null);
-      if (connection != null) {
-        for (String key : TYPED_CONSUMER_KEYS.keySet()) {
-          for (String prefix : List.of("", "consumer.", "main.consumer.")) {
-            if (connection.clientProperties().containsKey(prefix + key)) {
-              reader.problem(
-                  KafkaConnection.CLIENT_PREFIX
-                      + prefix
-                      + key
-                      + ": derive sets it from "
-                      + TYPED_CONSUMER_KEYS.get(key)
-                      + "; set that instead");
-            }
+      Optional<KafkaConnection> connection = reader.component(KafkaConnection::from);
+      Optional<TopologyConfig> topology = reader.component(TopologyConfig::from);
+      Optional<DeriveConfig> derive = reader.component(DeriveConfig::from);
+      connection.ifPresent(c -> checkTypedConsumerKeys(c, reader));
+      reader.throwIfProblems();
+      return new Settings(connection.orElseThrow(), topology.orElseThrow(), derive.orElseThrow());
+    }
+
+    /** Consumer settings derive owns may not be passed through as {@code kafka.*} keys. */
+    private static void checkTypedConsumerKeys(KafkaConnection connection, ConfigReader reader) {
+      for (String key : TYPED_CONSUMER_KEYS.keySet()) {
+        for (String prefix : List.of("", "consumer.", "main.consumer.")) {
+          if (connection.clientProperties().containsKey(prefix + key)) {
+            reader.problem(
+                KafkaConnection.CLIENT_PREFIX
+                    + prefix
+                    + key
+                    + ": derive sets it from "
+                    + TYPED_CONSUMER_KEYS.get(key)
+                    + "; set that instead");
           }
         }
       }
-      reader.throwIfProblems();
-      return new Settings(connection, topology, derive);
     }
 
-    /**
-     * A component, or null when it is invalid: its problems are in the reader, and reading the next
-     * component adds that one's, so {@link ConfigReader#throwIfProblems()} lists them all.
-     */
     public static List<ConfigField<?>> fields() {
       List<ConfigField<?>> fields = new ArrayList<>(KafkaConnection.fields());
       fields.addAll(TopologyConfig.fields());

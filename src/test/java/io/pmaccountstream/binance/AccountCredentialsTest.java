@@ -1,7 +1,9 @@
 package io.pmaccountstream.binance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
@@ -133,9 +135,11 @@ class AccountCredentialsTest {
         Map.of("account.spaced.api.key", "abc def", "account.spaced.secret", SECRET);
     reader = new ConfigReader(reader.settings().withFlags(more));
 
-    List<AccountCredentials> accounts = AccountCredentials.from(reader);
-
-    assertThat(accounts).extracting(AccountCredentials::accountId).containsExactly("ok");
+    ConfigReader read = reader;
+    assertThatThrownBy(() -> AccountCredentials.from(read))
+        .as("the good account 'ok' is not returned without the others: every bad one is reported")
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.problems()).isEqualTo(read.problems()));
     assertThat(reader.problems())
         .hasSize(6)
         .anySatisfy(
@@ -152,7 +156,7 @@ class AccountCredentialsTest {
   void singleAccountWithoutKeyMaterialSaysWhichKeysToSet() {
     ConfigReader reader = flags(Map.of("api.key", KEY));
 
-    assertThat(AccountCredentials.from(reader)).isEmpty();
+    assertThatThrownBy(() -> AccountCredentials.from(reader)).isInstanceOf(ConfigException.class);
     assertThat(reader.problems())
         .singleElement()
         .asString()
@@ -168,11 +172,48 @@ class AccountCredentialsTest {
                 "account.desk-a.api.key", KEY,
                 "account.desk-a.secret", SECRET));
 
-    AccountCredentials.from(reader);
+    assertThatThrownBy(() -> AccountCredentials.from(reader)).isInstanceOf(ConfigException.class);
 
     assertThat(reader.problems())
         .anySatisfy(p -> assertThat(p).contains("'desk-a' and 'DESK-A'"))
         .anySatisfy(p -> assertThat(p).contains("'desk-a' twice"));
+  }
+
+  @Test
+  void oneBadAccountAmongGoodOnesIsAConfigExceptionNotASilentlyShorterList() {
+    ConfigReader reader =
+        flags(
+            Map.of(
+                "accounts", "alice,bob,carol",
+                "account.alice.api.key", KEY,
+                "account.alice.secret", SECRET,
+                "account.bob.api.key", KEY,
+                "account.carol.api.key", KEY,
+                "account.carol.secret", SECRET));
+
+    assertThatThrownBy(() -> AccountCredentials.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .contains("account 'bob' has no HMAC secret or private key"));
+  }
+
+  @Test
+  void aBadSingleAccountIdIsAConfigException() {
+    ConfigReader reader =
+        flags(Map.of("account.id", "bad id", "api.key", KEY, "api.secret", SECRET));
+
+    assertThatThrownBy(() -> AccountCredentials.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("account.id = 'bad id'"));
   }
 
   @Test

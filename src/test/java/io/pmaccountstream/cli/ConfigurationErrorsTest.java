@@ -88,6 +88,20 @@ class ConfigurationErrorsTest {
     assertThat(out.toString()).isEmpty();
   }
 
+  /** One parse-and-report for --duration: simulate refuses what demo refuses, in the same words. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0s", "5", "+2m"})
+  void simulateRefusesADurationThatIsNotPositiveAsDemoDoes(String duration) {
+    int exit = run("simulate", "--duration", duration, "--port", "70000");
+
+    assertThat(exit).isEqualTo(ConfigOptions.EXIT_CONFIG);
+    assertThat(err.toString())
+        .startsWith("Invalid configuration (2 problems):")
+        .contains("simulator.port = '70000'")
+        .contains("--duration '" + duration + "' is not a valid duration: ");
+    assertThat(out.toString()).isEmpty();
+  }
+
   @Test
   void demoNeedsTheBrokerAndTheRegistryBeforeItStartsTheSimulator() {
     int exit = run("demo", "--duration", "0.5ms");

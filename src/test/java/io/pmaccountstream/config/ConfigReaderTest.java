@@ -94,6 +94,35 @@ class ConfigReaderTest {
   }
 
   @Test
+  void aComponentMayNotAnswerNullForTheCallerToCheck() {
+    ConfigReader reader = new ConfigReader(Settings.ofFlags(Map.of()));
+
+    assertThatThrownBy(() -> reader.component(r -> null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void aProblemTwoComponentsRecordIsListedOnce() {
+    Settings settings = Settings.ofFlags(Map.of("b.size", "0"));
+
+    assertThatThrownBy(
+            () ->
+                ConfigReader.validated(
+                    settings,
+                    reader -> {
+                      reader.read(SIZE);
+                      reader.read(SIZE);
+                      reader.throwIfProblems();
+                      return "never returned";
+                    }))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly("b.size = '0' (from flag) is invalid: must be positive"))
+        .hasMessageStartingWith("Invalid configuration (1 problem):");
+  }
+
+  @Test
   void aConfigExceptionAlwaysNamesAProblem() {
     assertThatThrownBy(() -> new ConfigException(List.of()))
         .isInstanceOf(IllegalArgumentException.class);

@@ -76,6 +76,9 @@ class DurationsTest {
     assertThat(Durations.parsePositive("1ms")).isEqualTo(Duration.ofMillis(1));
     assertThatThrownBy(() -> Durations.parsePositive("0s")).hasMessage("must be positive");
     assertThatThrownBy(() -> Durations.parsePositive("PT0S")).hasMessage("must be positive");
+    assertThatThrownBy(() -> Durations.parsePositive("PT-1S")).hasMessage("must be positive");
+    assertThatThrownBy(() -> Durations.parsePositive("+1s"))
+        .hasMessageStartingWith("takes no sign");
   }
 
   @Test

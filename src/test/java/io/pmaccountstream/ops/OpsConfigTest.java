@@ -1,7 +1,9 @@
 package io.pmaccountstream.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.util.Map;
@@ -52,13 +54,29 @@ class OpsConfigTest {
     ConfigReader reader = fromEnv(Map.of("PMAS_OPS_HTTP_PORT", "70000"));
     ConfigReader letters = fromEnv(Map.of("PMAS_OPS_HTTP_PORT", "eighty"));
 
-    OpsConfig.from(reader);
-    OpsConfig.from(letters);
+    assertThatThrownBy(() -> OpsConfig.from(reader)).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> OpsConfig.from(letters)).isInstanceOf(ConfigException.class);
 
     assertThat(reader.problems())
         .singleElement()
         .asString()
         .contains("ops.http.port", "70000", "a port 0-65535, -1 or 'disabled'");
     assertThat(letters.problems()).singleElement().asString().contains("eighty");
+  }
+
+  @Test
+  void anInvalidSettingIsAConfigExceptionNamingEveryProblemNotADisabledEndpoint() {
+    ConfigReader reader = fromEnv(Map.of("PMAS_OPS_HTTP_PORT", "eighty"));
+    ConfigReader portOnly = fromEnv(Map.of("PMAS_OPS_HTTP_PORT", "9404"));
+
+    assertThatThrownBy(() -> OpsConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("ops.http.port = 'eighty'"));
+    assertThat(OpsConfig.from(portOnly)).isEqualTo(new OpsConfig(true, 9404, "127.0.0.1"));
   }
 }

@@ -1,7 +1,9 @@
 package io.pmaccountstream.poller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.lang.management.ManagementFactory;
@@ -32,6 +34,58 @@ class PollerConfigTest {
   }
 
   @Test
+  void aValidConfigurationIsFullyFilled() {
+    PollerConfig config =
+        PollerConfig.from(fromEnv(Map.of("PMAS_POLLER_INSTANCE_ID", "poller-eu-1")));
+
+    assertThat(config)
+        .isEqualTo(
+            new PollerConfig(
+                Duration.ofSeconds(5),
+                0.1,
+                EmissionPolicy.CHANGES,
+                Duration.ofSeconds(60),
+                32,
+                Duration.ofSeconds(30),
+                "poller-eu-1",
+                8L << 20,
+                Duration.ofSeconds(1),
+                16L << 20,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(30),
+                3.0));
+  }
+
+  @Test
+  void everyInvalidFieldIsNamedInOneConfigExceptionInsteadOfAZeroOrNull() {
+    ConfigReader reader =
+        fromEnv(
+            Map.of(
+                "PMAS_POLL_INTERVAL", "1ms",
+                "PMAS_POLL_JITTER", "1",
+                "PMAS_POLL_EMIT", "sometimes",
+                "PMAS_POLL_HEARTBEAT", "0s",
+                "PMAS_POLL_MAX_CONCURRENT", "0",
+                "PMAS_POLL_SHUTDOWN_TIMEOUT", "soon",
+                "PMAS_PUBLISH_RETRY_BACKOFF", "0s"));
+
+    assertThatThrownBy(() -> PollerConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(7)
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.interval = '1ms'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.jitter = '1'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.emit = 'sometimes'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.heartbeat = '0s'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.max.concurrent = '0'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poll.shutdown.timeout = 'soon'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("publish.retry.backoff = '0s'"))
+                    .isEqualTo(reader.problems()));
+  }
+
+  @Test
   void reportsEveryBadReliabilitySettingAtOnce() {
     ConfigReader reader =
         fromEnv(
@@ -42,7 +96,7 @@ class PollerConfigTest {
                 "PMAS_POLL_PUBLISH_BUFFER_BYTES", "1000",
                 "PMAS_POLL_DLQ_BUFFER_BYTES", "lots"));
 
-    PollerConfig.from(reader);
+    assertThatThrownBy(() -> PollerConfig.from(reader)).isInstanceOf(ConfigException.class);
 
     assertThat(String.join("\n", reader.problems()))
         .contains(

@@ -1,7 +1,9 @@
 package io.pmaccountstream.poller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import java.time.Duration;
@@ -48,7 +50,9 @@ class PollerGroupConfigTest {
                 "poller.group.heartbeat.interval", "5s",
                 "poller.assignment.partitions", "0"));
 
-    PollerGroupConfig.from(reader);
+    assertThatThrownBy(() -> PollerGroupConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.problems()).isEqualTo(reader.problems()));
 
     assertThat(reader.problems())
         .anySatisfy(p -> assertThat(p).contains("poller.assignment.partitions"))
@@ -57,6 +61,56 @@ class PollerGroupConfigTest {
                 assertThat(p)
                     .contains("poller.group.heartbeat.interval")
                     .contains("shorter than poller.group.session.timeout"));
+  }
+
+  @Test
+  void everyInvalidFieldIsNamedInOneConfigExceptionInsteadOfAZeroOrNull() {
+    ConfigReader reader =
+        reader(
+            Map.of(
+                "poller.assignment.partitions", "many",
+                "poller.group.session.timeout", "500ms",
+                "poller.group.heartbeat.interval", "10ms",
+                "poller.group.restore.timeout", "0s",
+                "poller.group.revoke.timeout", "-1s"));
+
+    assertThatThrownBy(() -> PollerGroupConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(5)
+                    .anySatisfy(p -> assertThat(p).startsWith("poller.assignment.partitions"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poller.group.session.timeout"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poller.group.heartbeat.interval"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poller.group.restore.timeout"))
+                    .anySatisfy(p -> assertThat(p).startsWith("poller.group.revoke.timeout")));
+  }
+
+  @Test
+  void aValidGroupConfigurationIsFullyFilled() {
+    PollerGroupConfig config =
+        PollerGroupConfig.from(
+            reader(
+                Map.of(
+                    "poller.group.id", "pollers",
+                    "poller.assignment.topic", "assign",
+                    "poller.assignment.partitions", "8",
+                    "poller.group.session.timeout", "10s",
+                    "poller.group.heartbeat.interval", "3s",
+                    "poller.group.restore.timeout", "20s",
+                    "poller.group.revoke.timeout", "5s")));
+
+    assertThat(config)
+        .isEqualTo(
+            new PollerGroupConfig(
+                Optional.of("pollers"),
+                "assign",
+                8,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(5)));
   }
 
   @Test

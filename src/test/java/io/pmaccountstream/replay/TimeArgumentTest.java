@@ -67,11 +67,32 @@ class TimeArgumentTest {
     assertThatThrownBy(() -> TimeArgument.duration("PT-1H")).hasMessageContaining("positive");
   }
 
+  /** README: only offsets (--from -2h) take a sign; a duration such as --warm-up 6h does not. */
+  @ParameterizedTest
+  @ValueSource(strings = {"+6h", "-6h", "+PT6H"})
+  void durationsTakeNoSign(String text) {
+    assertThatThrownBy(() -> TimeArgument.duration(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'" + text + "' is not a duration: takes no sign");
+    assertThatThrownBy(() -> WarmUp.parse(text)).hasMessageContaining("takes no sign");
+  }
+
   @Test
   void warmUpIsAllNoneOrADuration() {
     assertThat(WarmUp.parse("all").fromBeginning()).isTrue();
     assertThat(WarmUp.parse("none").startFor(NOW)).contains(NOW);
     assertThat(WarmUp.parse("6h").startFor(NOW)).contains(NOW.minus(Duration.ofHours(6)));
     assertThatThrownBy(() -> WarmUp.parse("forever")).hasMessageContaining("not a duration");
+  }
+
+  /** A bare 0 has no unit, which the grammar refuses everywhere; no warm-up is "none". */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "0s", "PT0S"})
+  void warmUpRefusesZeroAndNamesNoneForNoWarmUp(String text) {
+    assertThatThrownBy(() -> WarmUp.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'" + text + "' is not a duration: ");
+    assertThat(WarmUp.parse("none").toString()).isEqualTo("none");
+    assertThat(WarmUp.parse("NONE").startFor(NOW)).contains(NOW);
   }
 }

@@ -1,7 +1,9 @@
 package io.pmaccountstream.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
@@ -79,7 +81,9 @@ class SimulatorConfigTest {
                     "simulator.fault.reset.rate", "0.7",
                     "simulator.fault.html.rate", "0.6")));
 
-    SimulatorConfig.from(reader);
+    assertThatThrownBy(() -> SimulatorConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.problems()).isEqualTo(reader.problems()));
 
     assertThat(reader.problems())
         .hasSize(4)
@@ -87,6 +91,46 @@ class SimulatorConfigTest {
         .anyMatch(p -> p.startsWith("simulator.speed = '0'"))
         .anyMatch(p -> p.startsWith("simulator.clock.skew = 'later'"))
         .anyMatch(p -> p.contains("add up to 1.3"));
+  }
+
+  @Test
+  void everyInvalidFieldIsNamedInOneConfigExceptionInsteadOfADefault() {
+    ConfigReader reader =
+        new ConfigReader(
+            Settings.ofFlags(
+                Map.ofEntries(
+                    Map.entry("simulator.scenario", " , "),
+                    Map.entry("simulator.accounts", "0"),
+                    Map.entry("simulator.seed", "x"),
+                    Map.entry("simulator.weight.limit", "0"),
+                    Map.entry("simulator.fapi.weight.limit", "0"),
+                    Map.entry("simulator.ban.duration", "0s"),
+                    Map.entry("simulator.max.connections", "0"),
+                    Map.entry("simulator.idle.timeout", "0s"),
+                    Map.entry("simulator.key.type", "dsa"),
+                    Map.entry("simulator.fault.latency", "-1ms"),
+                    Map.entry("simulator.fault.latency.distribution", "lognormal"),
+                    Map.entry("simulator.fault.latency.sigma", "11"),
+                    Map.entry("simulator.fault.hostile.drip", "0s"))));
+
+    assertThatThrownBy(() -> SimulatorConfig.from(reader))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(12)
+                    .anyMatch(p -> p.startsWith("simulator.scenario = ' , '"))
+                    .anyMatch(p -> p.startsWith("simulator.accounts = '0'"))
+                    .anyMatch(p -> p.startsWith("simulator.seed = 'x'"))
+                    .anyMatch(p -> p.startsWith("simulator.weight.limit = '0'"))
+                    .anyMatch(p -> p.startsWith("simulator.fapi.weight.limit = '0'"))
+                    .anyMatch(p -> p.startsWith("simulator.ban.duration = '0s'"))
+                    .anyMatch(p -> p.startsWith("simulator.max.connections = '0'"))
+                    .anyMatch(p -> p.startsWith("simulator.idle.timeout = '0s'"))
+                    .anyMatch(p -> p.startsWith("simulator.key.type = 'dsa'"))
+                    .anyMatch(p -> p.startsWith("simulator.fault.latency = '-1ms'"))
+                    .anyMatch(p -> p.startsWith("simulator.fault.latency.sigma = '11'"))
+                    .anyMatch(p -> p.startsWith("simulator.fault.hostile.drip = '0s'")));
   }
 
   @Test
