@@ -35,10 +35,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Renders {@code k8s/} (with {@code kubectl kustomize} when installed, else by reading the files
- * the kustomizations list) and parses every document into the fabric8 Kubernetes model, strictly: a
- * field the model does not know fails the parse, where the model's own mapper would file it under
- * "additional properties" and carry on.
+ * Renders {@code k8s/} or an overlay of it (with {@code kubectl kustomize} when installed, else by
+ * reading the files the kustomizations list and applying their patches) and parses every document
+ * into the fabric8 Kubernetes model, strictly: a field the model does not know fails the parse,
+ * where the model's own mapper would file it under "additional properties" and carry on.
  */
 final class Manifests {
 
@@ -98,13 +98,21 @@ final class Manifests {
         .orElseGet(() -> new Rendering(fallback(dir), false));
   }
 
+  /**
+   * The kubectl to run, {@code kubectl} on the PATH unless this system property names another: a
+   * path that does not exist renders as a machine without kubectl does ({@code
+   * -Dpmas.kubectl=none}).
+   */
+  static final String KUBECTL_PROPERTY = "pmas.kubectl";
+
   static Optional<String> kubectlKustomize(Path dir) {
     Process process;
     Path out;
     try {
       out = Files.createTempFile("kustomize", ".yaml");
       process =
-          new ProcessBuilder("kubectl", "kustomize", dir.toString())
+          new ProcessBuilder(
+                  System.getProperty(KUBECTL_PROPERTY, "kubectl"), "kustomize", dir.toString())
               .redirectOutput(out.toFile())
               .redirectError(ProcessBuilder.Redirect.PIPE)
               .start();
@@ -132,10 +140,12 @@ final class Manifests {
   }
 
   /**
-   * What kustomize would render, for the features these manifests use: {@code resources} (files and
-   * directories), {@code configMapGenerator} with {@code envs} and {@code files} (without the name
-   * hash) and {@code images}. Anything else in a kustomization fails, so the fallback cannot
-   * silently drift.
+   * What kustomize would render, for the features these manifests and their overlay use: {@code
+   * resources} (files and directories), {@code configMapGenerator} with {@code envs} and {@code
+   * files} (without the name hash; {@code behavior: replace} replaces the data of the ConfigMap a
+   * resource already generated), {@code patches} (strategic merge, in a file or inline, and JSON
+   * 6902 inline, see {@link KustomizePatches}), {@code labels} (on metadata only) and {@code
+   * images}. Anything else in a kustomization fails, so the fallback cannot silently drift.
    */
   static String fallback(Path dir) {
     List<ObjectNode> documents = fallbackDocuments(dir);
@@ -152,17 +162,16 @@ final class Manifests {
 
   private static List<ObjectNode> fallbackDocuments(Path dir) {
     JsonNode kustomization = readTree(dir.resolve("kustomization.yaml"));
-    List<String> supported =
-        List.of("apiVersion", "kind", "resources", "configMapGenerator", "images", "labels");
-    kustomization
-        .fieldNames()
-        .forEachRemaining(
-            field -> {
-              if (!supported.contains(field)) {
-                throw new IllegalStateException(
-                    "the fallback renderer does not support '" + field + "' in " + dir);
-              }
-            });
+    onlyFields(
+        kustomization,
+        dir,
+        "apiVersion",
+        "kind",
+        "resources",
+        "configMapGenerator",
+        "patches",
+        "images",
+        "labels");
     List<ObjectNode> documents = new ArrayList<>();
     for (JsonNode resource : kustomization.path("resources")) {
       Path path = dir.resolve(resource.asText());
@@ -173,25 +182,26 @@ final class Manifests {
       }
     }
     for (JsonNode generator : kustomization.path("configMapGenerator")) {
-      ObjectNode configMap = STRICT.createObjectNode();
-      configMap.put("apiVersion", "v1").put("kind", "ConfigMap");
-      configMap.putObject("metadata").put("name", generator.path("name").asText());
-      ObjectNode data = configMap.putObject("data");
-      for (JsonNode envs : generator.path("envs")) {
-        readEnvFile(dir.resolve(envs.asText())).forEach(data::put);
+      generate(dir, generator, documents);
+    }
+    for (JsonNode patch : kustomization.path("patches")) {
+      onlyFields(patch, dir, "path", "patch", "target");
+      String text = patch.has("path") ? readText(dir.resolve(patch.path("path").asText())) : null;
+      KustomizePatches.apply(
+          patch.has("path") ? text : patch.path("patch").asText(),
+          patch.path("target"),
+          documents,
+          dir);
+    }
+    for (JsonNode label : kustomization.path("labels")) {
+      onlyFields(label, dir, "pairs");
+      for (ObjectNode document : documents) {
+        ObjectNode metadata = document.with("metadata");
+        label
+            .path("pairs")
+            .fields()
+            .forEachRemaining(p -> metadata.with("labels").set(p.getKey(), p.getValue()));
       }
-      for (JsonNode file : generator.path("files")) {
-        String entry = file.asText();
-        int equals = entry.indexOf('=');
-        Path path = dir.resolve(equals < 0 ? entry : entry.substring(equals + 1));
-        String key = equals < 0 ? path.getFileName().toString() : entry.substring(0, equals);
-        try {
-          data.put(key, Files.readString(path, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      documents.add(configMap);
     }
     for (JsonNode image : kustomization.path("images")) {
       String replacement =
@@ -209,6 +219,72 @@ final class Manifests {
       }
     }
     return documents;
+  }
+
+  private static void generate(Path dir, JsonNode generator, List<ObjectNode> documents) {
+    onlyFields(generator, dir, "name", "behavior", "envs", "files");
+    String name = generator.path("name").asText();
+    ObjectNode configMap = STRICT.createObjectNode();
+    configMap.put("apiVersion", "v1").put("kind", "ConfigMap");
+    configMap.putObject("metadata").put("name", name);
+    ObjectNode data = configMap.putObject("data");
+    for (JsonNode envs : generator.path("envs")) {
+      readEnvFile(dir.resolve(envs.asText())).forEach(data::put);
+    }
+    for (JsonNode file : generator.path("files")) {
+      String entry = file.asText();
+      int equals = entry.indexOf('=');
+      Path path = dir.resolve(equals < 0 ? entry : entry.substring(equals + 1));
+      String key = equals < 0 ? path.getFileName().toString() : entry.substring(0, equals);
+      data.put(key, readText(path));
+    }
+    Optional<ObjectNode> existing =
+        documents.stream()
+            .filter(d -> d.path("kind").asText().equals("ConfigMap"))
+            .filter(d -> d.path("metadata").path("name").asText().equals(name))
+            .findFirst();
+    String behavior = generator.path("behavior").asText("create");
+    switch (behavior) {
+      case "create" -> {
+        if (existing.isPresent()) {
+          throw new IllegalStateException("ConfigMap " + name + " generated twice, in " + dir);
+        }
+        documents.add(configMap);
+      }
+      case "replace" ->
+          existing
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "behavior: replace of ConfigMap "
+                              + name
+                              + " that no resource has, in "
+                              + dir))
+              .set("data", data);
+      default ->
+          throw new IllegalStateException(
+              "the fallback renderer does not support behavior: " + behavior + " in " + dir);
+    }
+  }
+
+  private static void onlyFields(JsonNode node, Path dir, String... supported) {
+    List<String> known = List.of(supported);
+    node.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!known.contains(field)) {
+                throw new IllegalStateException(
+                    "the fallback renderer does not support '" + field + "' in " + dir);
+              }
+            });
+  }
+
+  private static String readText(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** KEY=VALUE lines; blank lines and # comments skipped, as kustomize reads env files. */
@@ -248,6 +324,15 @@ final class Manifests {
   static JsonNode readTree(Path file) {
     try {
       return STRICT.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first YAML document of a text, or null when it has none. */
+  static JsonNode readYaml(String text) {
+    try {
+      return STRICT.readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,13 +13,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The files a pod of the manifests sees, laid out under a local root exactly as the kubelet mounts
@@ -27,10 +35,24 @@ import java.util.regex.Pattern;
  * Secret name) at {@code root + mountPath + "/" + key}. {@link #settings} then reads the
  * container's {@code --config} file from there, with each mount path in its values moved under the
  * root, so the code reads the same file names, in the same directories, that it reads in the pod.
+ *
+ * <p>As the kubelet's atomic writer does, each key is a symbolic link {@code key -> ..data/key},
+ * {@code ..data} a link to a timestamped directory {@code ..2024_05_01_12_00_00.1234567890} that
+ * holds the files (with a Secret's {@code defaultMode}), so a reader that refuses symbolic links,
+ * or lists the directory and takes every entry for a key, fails here as it would in the pod.
  */
 public final class PodFiles {
 
   static final String CONFIG_FLAG = "--config";
+
+  /** The kubelet's default mode of Secret and ConfigMap files, 0644. */
+  private static final int DEFAULT_MODE = 0644;
+
+  private static final String DATA_LINK = "..data";
+
+  /** The kubelet's prefix of the directory of one version of a volume's files (a random rest). */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("'..'yyyy_MM_dd_HH_mm_ss'.'").withZone(ZoneOffset.UTC);
 
   private final Path root;
   private final Container container;
@@ -83,33 +105,81 @@ public final class PodFiles {
               .filter(v -> v.getName().equals(mount.getName()))
               .findFirst()
               .orElse(null);
-      Map<String, String> content = null;
       if (volume != null && volume.getConfigMap() != null) {
-        content = configMapData(resources, volume.getConfigMap().getName());
+        files.write(
+            mount.getMountPath(),
+            configMapData(resources, volume.getConfigMap().getName()),
+            volume.getConfigMap().getDefaultMode());
       } else if (volume != null && volume.getSecret() != null) {
-        content = secrets.get(volume.getSecret().getSecretName());
+        Map<String, String> content = secrets.get(volume.getSecret().getSecretName());
         if (content == null) {
           throw new AssertionError("no Secret " + volume.getSecret().getSecretName());
         }
-      }
-      if (content != null) {
-        files.write(mount.getMountPath(), content);
+        files.write(mount.getMountPath(), content, volume.getSecret().getDefaultMode());
       }
     }
     return files;
   }
 
-  private void write(String mountPath, Map<String, String> content) {
+  /**
+   * Mounts a Secret volume the manifests do not have, as an overlay would add it (for example the
+   * registry CA of docs/operations.md, "Registry TLS"), in the kubelet's layout.
+   */
+  public void mountSecret(String mountPath, Map<String, String> content) {
+    write(mountPath, content, DEFAULT_MODE);
+  }
+
+  /**
+   * Writes a volume's files as the kubelet's atomic writer does, also over an earlier copy: a new
+   * timestamped directory, {@code ..data} swung to it by a rename, the earlier directory removed.
+   */
+  private void write(String mountPath, Map<String, String> content, Integer defaultMode) {
     Path dir = local(mountPath);
     try {
       Files.createDirectories(dir);
+      Path data = Files.createTempDirectory(dir, TIMESTAMP.format(Instant.now()));
+      Files.setPosixFilePermissions(data, permissions(0755));
+      Set<PosixFilePermission> mode = permissions(defaultMode == null ? DEFAULT_MODE : defaultMode);
       for (Map.Entry<String, String> file : content.entrySet()) {
-        Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        Path written =
+            Files.writeString(data.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(written, mode);
+      }
+      Path link = dir.resolve(DATA_LINK);
+      Optional<Path> previous =
+          Files.isSymbolicLink(link)
+              ? Optional.of(dir.resolve(Files.readSymbolicLink(link)))
+              : Optional.empty();
+      Path newLink = Files.createSymbolicLink(dir.resolve(DATA_LINK + "_tmp"), data.getFileName());
+      Files.move(newLink, link, StandardCopyOption.ATOMIC_MOVE);
+      for (String key : content.keySet()) {
+        if (!Files.isSymbolicLink(dir.resolve(key))) {
+          Files.createSymbolicLink(dir.resolve(key), Path.of(DATA_LINK, key));
+        }
+      }
+      if (previous.isPresent()) {
+        try (Stream<Path> files = Files.list(previous.get())) {
+          for (Path file : files.toList()) {
+            Files.delete(file);
+          }
+        }
+        Files.delete(previous.get());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     mounts.put(mountPath, dir.toString());
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << (bits.length - 1 - i))) != 0) {
+        permissions.add(bits[i]);
+      }
+    }
+    return permissions;
   }
 
   /** Where a path of the pod is on this machine. */
