@@ -3,9 +3,9 @@ package io.pmaccountstream.cli;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.replay.ExportJob;
 import io.pmaccountstream.replay.ReplayException;
+import io.pmaccountstream.replay.SnapshotSink;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -54,10 +54,7 @@ final class ExportCommand implements Callable<Integer> {
 
   private ExportJob.Settings read(ConfigReader reader, Clock clock) {
     HistoryArguments.Common common = history.common(reader, clock);
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (!name.endsWith(".avro") && !name.endsWith(".csv") && !name.endsWith(".parquet")) {
-      reader.problem("--out " + out + ": the extension must be .avro, .csv or .parquet");
-    }
+    SnapshotSink.refusal(out).ifPresent(reader::problem);
     reader.throwIfProblems();
     return new ExportJob.Settings(
         common.connection(),

@@ -148,9 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
       return Optional.empty();
     }
     if (out != null) {
-      if (!EventSink.supportsFile(out)) {
-        reader.problem("--out " + out + ": the extension must be .jsonl, .json or .avro");
-      }
+      EventSink.refusal(out).ifPresent(reader::problem);
       return Optional.of(new ReplayJob.Output.ToFile(out));
     }
     if (outTopic != null) {

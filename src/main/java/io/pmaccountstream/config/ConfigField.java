@@ -164,6 +164,19 @@ public final class ConfigField<T> {
     return Optional.ofNullable(defaultValue);
   }
 
+  /**
+   * The default as a value, parsed as a configured one would be: the one source of a default that
+   * code also needs (e.g. a config object's {@code defaults()}).
+   *
+   * @throws IllegalStateException for a field without a default
+   */
+  public T parsedDefault() {
+    if (defaultValue == null) {
+      throw new IllegalStateException(name + " has no default");
+    }
+    return parser.apply(defaultValue);
+  }
+
   public boolean isRequired() {
     return required;
   }

@@ -59,7 +59,7 @@ public record DerivationConfig(
           .validate(d -> !d.isNegative(), "zero or positive");
 
   /** The default of {@link #MAX_UPDATE_TIME_LEAD}. */
-  public static final Duration DEFAULT_MAX_UPDATE_TIME_LEAD = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_MAX_UPDATE_TIME_LEAD = MAX_UPDATE_TIME_LEAD.parsedDefault();
 
   public DerivationConfig {
     Objects.requireNonNull(levels, "levels");
@@ -87,11 +87,13 @@ public record DerivationConfig(
     this(levels, hysteresis, DEFAULT_MAX_UPDATE_TIME_LEAD);
   }
 
-  /** Levels 1.5, 1.2, 1.05, a hysteresis of 2 % and an update-time lead of 5 minutes. */
+  /**
+   * The fields' defaults: levels 1.5, 1.2, 1.05, a hysteresis of 2 % and an update-time lead of 5
+   * minutes.
+   */
   public static DerivationConfig defaults() {
     return new DerivationConfig(
-        List.of(new BigDecimal("1.5"), new BigDecimal("1.2"), new BigDecimal("1.05")),
-        new BigDecimal("0.02"));
+        LEVELS.parsedDefault(), HYSTERESIS.parsedDefault(), DEFAULT_MAX_UPDATE_TIME_LEAD);
   }
 
   /**

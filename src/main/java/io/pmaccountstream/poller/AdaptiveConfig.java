@@ -110,7 +110,13 @@ public record AdaptiveConfig(
 
   /** Fixed polling at {@code interval}: what {@code poll.adaptive=false} means. */
   public static AdaptiveConfig fixed(Duration interval) {
-    return new AdaptiveConfig(false, interval, interval, Duration.ofSeconds(1), 0.1, List.of());
+    return new AdaptiveConfig(
+        false,
+        interval,
+        interval,
+        PUSH_MIN_GAP.parsedDefault(),
+        HEADROOM.parsedDefault(),
+        List.of());
   }
 
   public static List<ConfigField<?>> fields() {

@@ -117,12 +117,12 @@ public record PollerGroupConfig(
   public static PollerGroupConfig none() {
     return new PollerGroupConfig(
         Optional.empty(),
-        "pm.account.poller-assignment",
-        64,
-        Duration.ofSeconds(6),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(10));
+        ASSIGNMENT_TOPIC.parsedDefault(),
+        ASSIGNMENT_PARTITIONS.parsedDefault(),
+        SESSION_TIMEOUT.parsedDefault(),
+        HEARTBEAT_INTERVAL.parsedDefault(),
+        RESTORE_TIMEOUT.parsedDefault(),
+        REVOKE_TIMEOUT.parsedDefault());
   }
 
   public boolean enabled() {

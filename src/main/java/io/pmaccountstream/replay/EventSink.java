@@ -4,6 +4,7 @@ import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where a replay's derived events go: a file or prefixed topics. Events arrive in the order the
@@ -34,13 +35,18 @@ public interface EventSink extends OutputSink {
     if (OutputSink.hasExtension(out, AVRO)) {
       return new AvroContainerEventSink(out);
     }
-    throw new IllegalArgumentException(
-        "--out " + out + ": the extension must be .jsonl, .json (JSON lines) or .avro");
+    throw new IllegalArgumentException(refusal(out).orElseThrow());
   }
 
-  /** Checks an output file name without creating anything (for start-up validation). */
-  static boolean supportsFile(Path out) {
-    return OutputSink.hasExtension(out, JSON_LINES) || OutputSink.hasExtension(out, AVRO);
+  /**
+   * Why {@link #forFile} would refuse {@code out}, if it would; checks the name without creating
+   * anything (for start-up validation).
+   */
+  static Optional<String> refusal(Path out) {
+    return OutputSink.hasExtension(out, JSON_LINES) || OutputSink.hasExtension(out, AVRO)
+        ? Optional.empty()
+        : Optional.of(
+            "--out " + out + ": the extension must be .jsonl, .json (JSON lines) or .avro");
   }
 
   /** A sink that drops everything (a summary-only run). */

@@ -2,6 +2,7 @@ package io.pmaccountstream.replay;
 
 import io.pmaccountstream.avro.AccountSnapshot;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Where {@code export} writes raw snapshots. */
 public interface SnapshotSink extends OutputSink {
@@ -24,7 +25,16 @@ public interface SnapshotSink extends OutputSink {
     if (OutputSink.hasExtension(out, ".parquet")) {
       return new ParquetSnapshotSink(out);
     }
-    throw new IllegalArgumentException(
-        "--out " + out + ": the extension must be .avro, .csv or .parquet");
+    throw new IllegalArgumentException(refusal(out).orElseThrow());
+  }
+
+  /**
+   * Why {@link #forFile} would refuse {@code out}, if it would; checks the name without creating
+   * anything (for start-up validation).
+   */
+  static Optional<String> refusal(Path out) {
+    return OutputSink.hasExtension(out, ".avro", ".csv", ".parquet")
+        ? Optional.empty()
+        : Optional.of("--out " + out + ": the extension must be .avro, .csv or .parquet");
   }
 }

@@ -47,7 +47,7 @@ class HistoryCommandsTest {
         .contains("--warm-up: 'forever' is not a duration")
         .contains("derive.levels = '1.3,-1' (from flag) is invalid")
         .contains("derive.hysteresis = '2' (from flag) is invalid")
-        .contains("--out events.txt: the extension must be .jsonl, .json or .avro");
+        .contains("--out events.txt: the extension must be .jsonl, .json (JSON lines) or .avro");
   }
 
   @Test
