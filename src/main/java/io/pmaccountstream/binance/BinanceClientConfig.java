@@ -240,19 +240,8 @@ public final class BinanceClientConfig {
     b.clockMaxOffset = reader.get(CLOCK_MAX_OFFSET);
     b.updateTimeMaxAhead = reader.get(UPDATE_TIME_MAX_AHEAD);
     b.timeUrl = b.baseUrl == null ? Optional.empty() : timeUrl(reader, b.baseUrl);
-    if (b.retryMaxBackoff != null
-        && b.retryInitialBackoff != null
-        && b.retryMaxBackoff.compareTo(b.retryInitialBackoff) < 0) {
-      reader.problem(
-          RETRY_MAX_BACKOFF.name()
-              + " ("
-              + b.retryMaxBackoff
-              + ") must not be shorter than "
-              + RETRY_INITIAL_BACKOFF.name()
-              + " ("
-              + b.retryInitialBackoff
-              + ")");
-    }
+    reader.requireNotShorter(
+        RETRY_MAX_BACKOFF, b.retryMaxBackoff, RETRY_INITIAL_BACKOFF, b.retryInitialBackoff, false);
     if (reader.problems().size() > problemsBefore) {
       throw new ConfigException(reader.problems());
     }

@@ -1,5 +1,6 @@
 package io.pmaccountstream.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +89,35 @@ public final class ConfigReader {
   /** Records a problem that no single field can see (a combination of values, a missing file). */
   public void problem(String message) {
     problems.add(message);
+  }
+
+  /**
+   * Records a problem when {@code longer}'s value is shorter than {@code shorter}'s (or not longer,
+   * when {@code strictly}): a backoff's maximum and its first step, an interval's max and min, a
+   * session and its heartbeat. Skipped when either value is missing (its own problem is recorded).
+   */
+  public void requireNotShorter(
+      ConfigField<Duration> longer,
+      Duration longerValue,
+      ConfigField<Duration> shorter,
+      Duration shorterValue,
+      boolean strictly) {
+    if (longerValue == null || shorterValue == null) {
+      return;
+    }
+    int order = longerValue.compareTo(shorterValue);
+    if (order < 0 || (strictly && order == 0)) {
+      problem(
+          longer.name()
+              + " ("
+              + longerValue
+              + ") must "
+              + (strictly ? "be longer than " : "not be shorter than ")
+              + shorter.name()
+              + " ("
+              + shorterValue
+              + ")");
+    }
   }
 
   public List<String> problems() {

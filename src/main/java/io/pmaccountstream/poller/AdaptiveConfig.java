@@ -87,17 +87,7 @@ public record AdaptiveConfig(
         reader
             .read(INTERVAL_MIN)
             .or(() -> max.map(m -> m.compareTo(DEFAULT_MIN) < 0 ? m : DEFAULT_MIN));
-    if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) > 0) {
-      reader.problem(
-          INTERVAL_MIN.name()
-              + " ("
-              + min.get()
-              + ") must not be longer than "
-              + INTERVAL_MAX.name()
-              + " ("
-              + max.get()
-              + ")");
-    }
+    reader.requireNotShorter(INTERVAL_MAX, max.orElse(null), INTERVAL_MIN, min.orElse(null), false);
     Duration pushMinGap = reader.get(PUSH_MIN_GAP);
     Double headroom = reader.get(HEADROOM);
     List<BigDecimal> levels = reader.get(RiskLevels.FIELD);

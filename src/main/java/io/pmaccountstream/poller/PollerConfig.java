@@ -119,17 +119,8 @@ public record PollerConfig(
     Duration fatalInitial = reader.get(FATAL_BACKOFF_INITIAL);
     Duration fatalMax = reader.get(FATAL_BACKOFF_MAX);
     Double staleAfterIntervals = reader.get(STALE_AFTER_INTERVALS);
-    if (fatalInitial != null && fatalMax != null && fatalMax.compareTo(fatalInitial) < 0) {
-      reader.problem(
-          FATAL_BACKOFF_MAX.name()
-              + " ("
-              + fatalMax
-              + ") must not be shorter than "
-              + FATAL_BACKOFF_INITIAL.name()
-              + " ("
-              + fatalInitial
-              + ")");
-    }
+    reader.requireNotShorter(
+        FATAL_BACKOFF_MAX, fatalMax, FATAL_BACKOFF_INITIAL, fatalInitial, false);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }

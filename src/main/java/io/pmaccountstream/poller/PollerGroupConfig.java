@@ -89,17 +89,7 @@ public record PollerGroupConfig(
     Duration heartbeat = reader.get(HEARTBEAT_INTERVAL);
     Duration restoreTimeout = reader.get(RESTORE_TIMEOUT);
     Duration revokeTimeout = reader.get(REVOKE_TIMEOUT);
-    if (session != null && heartbeat != null && heartbeat.compareTo(session) >= 0) {
-      reader.problem(
-          HEARTBEAT_INTERVAL.name()
-              + " ("
-              + heartbeat
-              + ") must be shorter than "
-              + SESSION_TIMEOUT.name()
-              + " ("
-              + session
-              + ")");
-    }
+    reader.requireNotShorter(SESSION_TIMEOUT, session, HEARTBEAT_INTERVAL, heartbeat, true);
     if (reader.problems().size() > known) {
       throw new ConfigException(reader.problems());
     }

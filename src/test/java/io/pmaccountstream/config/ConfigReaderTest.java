@@ -129,4 +129,22 @@ class ConfigReaderTest {
     assertThat(new ConfigException(List.of("x")).getMessage())
         .isEqualTo("Invalid configuration (1 problem):" + System.lineSeparator() + "  - x");
   }
+
+  @Test
+  void anOrderOfTwoDurationsIsOneProblemNamingBothAndNoneWhenEitherIsMissing() {
+    ConfigField<Duration> first = ConfigField.duration("x.initial", "first step");
+    ConfigField<Duration> cap = ConfigField.duration("x.max", "cap");
+    ConfigReader reader = new ConfigReader(Settings.ofFlags(Map.of()));
+
+    reader.requireNotShorter(cap, Duration.ofSeconds(5), first, Duration.ofSeconds(5), false);
+    reader.requireNotShorter(cap, null, first, Duration.ofSeconds(5), true);
+    assertThat(reader.problems()).isEmpty();
+
+    reader.requireNotShorter(cap, Duration.ofSeconds(4), first, Duration.ofSeconds(5), false);
+    reader.requireNotShorter(cap, Duration.ofSeconds(5), first, Duration.ofSeconds(5), true);
+    assertThat(reader.problems())
+        .containsExactly(
+            "x.max (PT4S) must not be shorter than x.initial (PT5S)",
+            "x.max (PT5S) must be longer than x.initial (PT5S)");
+  }
 }

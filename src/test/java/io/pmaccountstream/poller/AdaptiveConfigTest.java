@@ -106,7 +106,12 @@ class AdaptiveConfigTest {
 
     assertThat(reader.problems())
         .hasSize(3)
-        .anySatisfy(p -> assertThat(p).contains("poll.interval.min (PT10S) must not be longer"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "poll.interval.max (PT2S) must not be shorter than poll.interval.min"
+                            + " (PT10S)"))
         .anySatisfy(p -> assertThat(p).contains("poll.adaptive.headroom"))
         .anySatisfy(p -> assertThat(p).contains("poll.push.min.gap"));
   }

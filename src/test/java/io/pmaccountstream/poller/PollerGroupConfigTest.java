@@ -59,8 +59,9 @@ class PollerGroupConfigTest {
         .anySatisfy(
             p ->
                 assertThat(p)
-                    .contains("poller.group.heartbeat.interval")
-                    .contains("shorter than poller.group.session.timeout"));
+                    .isEqualTo(
+                        "poller.group.session.timeout (PT5S) must be longer than"
+                            + " poller.group.heartbeat.interval (PT5S)"));
   }
 
   @Test

@@ -135,17 +135,7 @@ public final class UserDataStreamConfig {
     Duration pong = reader.get(PONG_TIMEOUT);
     Duration initial = reader.get(RECONNECT_INITIAL_BACKOFF);
     Duration max = reader.get(RECONNECT_MAX_BACKOFF);
-    if (initial != null && max != null && max.compareTo(initial) < 0) {
-      reader.problem(
-          RECONNECT_MAX_BACKOFF.name()
-              + " ("
-              + max
-              + ") must not be shorter than "
-              + RECONNECT_INITIAL_BACKOFF.name()
-              + " ("
-              + initial
-              + ")");
-    }
+    reader.requireNotShorter(RECONNECT_MAX_BACKOFF, max, RECONNECT_INITIAL_BACKOFF, initial, false);
     if (reader.problems().size() > problemsBefore) {
       throw new ConfigException(reader.problems());
     }
