@@ -1,6 +1,8 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.derivation.DerivationConfig;
+import io.pmaccountstream.ops.ConnectionChecks;
+import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
@@ -10,6 +12,7 @@ import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.DeriveStartupException;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -109,27 +112,38 @@ public final class DeriveCommand implements Callable<Integer> {
         });
   }
 
-  /** The Kafka Streams app and its registry client; ready while Streams is RUNNING. */
+  /**
+   * Ready: the broker and the registry answer (cached, as for {@code poll}) and Kafka Streams is
+   * RUNNING. Streams stays RUNNING through a broker outage and does not ask the registry for a
+   * schema it has cached, so only the connection checks see either go away.
+   */
+  static HealthChecks healthChecks(HealthCheck streams, ConnectionChecks connection) {
+    return new HealthChecks().register(connection.checks()).register(streams);
+  }
+
+  /** The Kafka Streams app, its registry client and the checks of its connection. */
   private static final class DeriveService implements Service {
     private final DeriveConfig config;
     private final HttpSchemaRegistryClient registry;
+    private final ConnectionChecks connection;
     private final DeriveApp app;
     private final PrintWriter err;
 
     DeriveService(DeriveApp.Settings settings, Metrics metrics, PrintWriter err) {
       this.config = settings.derive();
       this.registry = HttpSchemaRegistryClient.from(settings.connection());
+      this.connection = ConnectionChecks.create(settings.connection(), Clock.systemUTC());
       this.app = DeriveApp.create(settings, registry, metrics.registry());
       this.err = err;
     }
 
     /**
-     * Ready while Kafka Streams is RUNNING; the JSON says what start-up waits for (the input topic)
-     * or names the state otherwise.
+     * Ready while Kafka and the registry answer and Kafka Streams is RUNNING; the JSON says what
+     * start-up waits for (the input topic) or names the state otherwise.
      */
     @Override
     public HealthChecks health() {
-      return new HealthChecks().register(app.readiness());
+      return healthChecks(app.readiness(), connection);
     }
 
     @Override
@@ -162,6 +176,7 @@ public final class DeriveCommand implements Callable<Integer> {
 
     @Override
     public void close() {
+      connection.close();
       registry.close();
     }
   }

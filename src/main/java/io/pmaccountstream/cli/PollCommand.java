@@ -1,18 +1,15 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.binance.BinanceHealth;
-import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.ops.ConnectionChecks;
 import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
-import io.pmaccountstream.ops.HttpReachableCheck;
-import io.pmaccountstream.ops.KafkaReachableCheck;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
 import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -30,9 +27,6 @@ import picocli.CommandLine.Spec;
     description =
         "Poll Binance Portfolio Margin accounts and publish AccountSnapshot records to Kafka.")
 final class PollCommand implements Callable<Integer> {
-
-  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
-  private static final Duration CHECK_CACHE = Duration.ofSeconds(5);
 
   @Spec CommandSpec spec;
   @Mixin ConfigOptions config;
@@ -87,18 +81,18 @@ final class PollCommand implements Callable<Integer> {
   /** The poller, its broker check for readiness, and its shutdown. */
   private static final class PollService implements Service {
     private final PollerApp app;
-    private final KafkaReachableCheck kafka;
+    private final ConnectionChecks connection;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     PollService(PollerApp.Settings settings, Metrics metrics) {
       this.app = PollerApp.create(settings, metrics.registry());
       app.producers().forEach(metrics::bindProducer);
-      this.kafka = KafkaReachableCheck.create(settings.kafka().clientProperties(), CHECK_TIMEOUT);
+      this.connection = ConnectionChecks.create(settings.kafka(), Clock.systemUTC());
     }
 
     @Override
     public HealthChecks health() {
-      return healthChecks(app, kafka);
+      return healthChecks(app, connection);
     }
 
     @Override
@@ -121,25 +115,14 @@ final class PollCommand implements Callable<Integer> {
 
     @Override
     public void close() {
-      kafka.close();
+      connection.close();
     }
   }
 
-  /** {@code GET /subjects} with the same credentials and truststore the serdes use. */
-  static HttpReachableCheck registryCheck(KafkaConnection connection) {
-    HttpReachableCheck plain =
-        HttpReachableCheck.schemaRegistry(connection.schemaRegistryUrl(), CHECK_TIMEOUT);
-    HttpReachableCheck check =
-        connection.registrySslContext().map(plain::withSslContext).orElse(plain);
-    return connection.registryAuthorization().map(check::withAuthorization).orElse(check);
-  }
-
   /** Ready: broker and registry answer, the IP is not banned, every account is fresh. */
-  static HealthChecks healthChecks(PollerApp app, KafkaReachableCheck kafka) {
-    Clock clock = Clock.systemUTC();
+  static HealthChecks healthChecks(PollerApp app, ConnectionChecks connection) {
     return new HealthChecks()
-        .register(kafka.cachedFor(CHECK_CACHE, clock))
-        .register(registryCheck(app.settings().kafka()).cachedFor(CHECK_CACHE, clock))
+        .register(connection.checks())
         .register(
             HealthCheck.named(
                 "binance-ip",

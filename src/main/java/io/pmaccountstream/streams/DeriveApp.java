@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -29,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -50,9 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class DeriveApp implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeriveApp.class);
-
-  /** {@code ThreadMetadata.threadState()} of a stream thread that no longer processes. */
-  private static final Set<String> DEAD_THREAD_STATES = Set.of("DEAD", "PENDING_SHUTDOWN");
 
   /** Consumer settings derive owns, by the derive key that sets them. */
   private static final Map<String, String> TYPED_CONSUMER_KEYS =
@@ -123,6 +120,9 @@ public final class DeriveApp implements AutoCloseable {
   /** Created by {@link #start()} once the topics are ready and what to emit is known. */
   private volatile KafkaStreams streams;
 
+  /** Judges {@link #streams}; set with it. */
+  private volatile StreamsLiveness liveness;
+
   /** Why the app is not processing yet, while it starts; null once Streams runs. */
   private volatile String starting = "not started";
 
@@ -152,7 +152,9 @@ public final class DeriveApp implements AutoCloseable {
   private KafkaStreams createStreams(EmitFrom emitFrom) {
     Topology topology =
         DerivationTopology.build(settings.topology(), DerivationSerdes.create(registry), emitFrom);
-    KafkaStreams created = new KafkaStreams(topology, streamsProperties(settings));
+    Properties props = streamsProperties(settings);
+    KafkaStreams created = new KafkaStreams(topology, props);
+    liveness = new StreamsLiveness(settings.derive().threads(), maxPollInterval(props));
     created.setStateListener(this::onStateChange);
     created.setUncaughtExceptionHandler(
         new ThreadReplacementPolicy(
@@ -220,6 +222,29 @@ public final class DeriveApp implements AutoCloseable {
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         (int) derive.sessionTimeout().toMillis());
     return props;
+  }
+
+  /**
+   * The main consumer's {@code max.poll.interval.ms} under these Streams properties: {@code
+   * main.consumer.}, then {@code consumer.}, then unprefixed, then the consumer's default (Streams
+   * does not override it).
+   */
+  static Duration maxPollInterval(Properties streamsProperties) {
+    // doLog false: Streams logs every value itself when it starts
+    Map<String, Object> consumer =
+        new StreamsConfig(streamsProperties, false) {}.getMainConsumerConfigs(
+            "derive", "derive", 0);
+    Object configured =
+        consumer.getOrDefault(
+            ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+            ConsumerConfig.configDef()
+                .defaultValues()
+                .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
+    int millis =
+        (Integer)
+            ConfigDef.parseType(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, configured, ConfigDef.Type.INT);
+    return Duration.ofMillis(millis);
   }
 
   /**
@@ -369,10 +394,11 @@ public final class DeriveApp implements AutoCloseable {
   }
 
   /**
-   * Liveness: DOWN when Kafka Streams gave up (ERROR), stopped without being asked to, or runs with
-   * fewer live stream threads than {@code derive.threads} (a thread died and was not replaced), so
-   * the supervisor restarts the process. A thread being replaced is DOWN for that moment only;
-   * probes should allow a few failures.
+   * Liveness: DOWN when Kafka Streams gave up (ERROR), stopped without being asked to, runs with
+   * fewer live stream threads than {@code derive.threads} (a thread died and was not replaced), or
+   * has a stream thread that did not poll within {@code max.poll.interval.ms} (wedged), so the
+   * supervisor restarts the process ({@link StreamsLiveness}). A thread being replaced is DOWN for
+   * that moment only; probes should allow a few failures.
    */
   public HealthCheck liveness() {
     return HealthCheck.named("kafka-streams-alive", this::checkAlive);
@@ -383,23 +409,8 @@ public final class DeriveApp implements AutoCloseable {
     if (current == null) {
       return HealthCheck.Result.up(starting == null ? "not started" : starting);
     }
-    KafkaStreams.State state = current.state();
-    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
-      return HealthCheck.Result.down("Kafka Streams is in " + state + " (see the log)");
-    }
-    if (!state.isRunningOrRebalancing()) {
-      return closeRequested || state == KafkaStreams.State.CREATED
-          ? HealthCheck.Result.up(state.toString())
-          : HealthCheck.Result.down("Kafka Streams stopped (" + state + ") without a close");
-    }
-    long live =
-        current.metadataForLocalThreads().stream()
-            .filter(t -> !DEAD_THREAD_STATES.contains(t.threadState()))
-            .count();
-    int configured = settings.derive().threads();
-    return live < configured
-        ? HealthCheck.Result.down(live + " of " + configured + " stream threads alive")
-        : HealthCheck.Result.up(state + ", " + live + " stream thread(s) alive");
+    return liveness.check(
+        current.state(), closeRequested, current::metadataForLocalThreads, current::metrics);
   }
 
   /** Completes with NOT_RUNNING after a close, or ERROR when Streams gave up. */

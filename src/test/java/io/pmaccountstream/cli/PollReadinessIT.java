@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.ops.ConnectionChecks;
 import io.pmaccountstream.ops.HealthChecks;
-import io.pmaccountstream.ops.KafkaReachableCheck;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
 import io.pmaccountstream.ops.OpsServer;
@@ -153,10 +153,9 @@ class PollReadinessIT {
     PollerApp.Settings pollerSettings = ConfigOptions.read(settings, PollerApp.Settings::from);
     Metrics metrics = Metrics.prometheus("pm-account-stream-poll", "readiness-it");
     PollerApp app = PollerApp.create(pollerSettings, metrics.registry());
-    KafkaReachableCheck kafkaCheck =
-        KafkaReachableCheck.create(
-            pollerSettings.kafka().clientProperties(), Duration.ofSeconds(3));
-    HealthChecks health = PollCommand.healthChecks(app, kafkaCheck);
+    ConnectionChecks connection =
+        ConnectionChecks.create(pollerSettings.kafka(), java.time.Clock.systemUTC());
+    HealthChecks health = PollCommand.healthChecks(app, connection);
     OpsServer ops =
         OpsServer.start(
             OpsConfig.loopback(0),
@@ -164,11 +163,11 @@ class PollReadinessIT {
             health,
             new HealthChecks().register(app.livenessChecks()));
     app.start();
-    return new RunningPoller(app, kafkaCheck, ops, metrics);
+    return new RunningPoller(app, connection, ops, metrics);
   }
 
   private record RunningPoller(
-      PollerApp app, KafkaReachableCheck kafka, OpsServer ops, Metrics metrics)
+      PollerApp app, ConnectionChecks connection, OpsServer ops, Metrics metrics)
       implements AutoCloseable {
 
     HttpResponse<String> request(String path) throws IOException, InterruptedException {
@@ -190,7 +189,7 @@ class PollReadinessIT {
         app.shutdown(Duration.ofSeconds(5));
       } finally {
         ops.close();
-        kafka.close();
+        connection.close();
         metrics.close();
       }
     }

@@ -226,6 +226,28 @@ class DeriveAppTest {
   }
 
   @Test
+  void judgesAWedgedThreadByTheMainConsumersMaxPollInterval() {
+    assertThat(DeriveApp.maxPollInterval(DeriveApp.streamsProperties(read(Map.of()))))
+        .as("Kafka's default: Streams does not override it")
+        .isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(
+            DeriveApp.maxPollInterval(
+                DeriveApp.streamsProperties(read(Map.of("kafka.max.poll.interval.ms", "60000")))))
+        .isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(
+            DeriveApp.maxPollInterval(
+                DeriveApp.streamsProperties(
+                    read(
+                        Map.of(
+                            "kafka.max.poll.interval.ms",
+                            "60000",
+                            "kafka.main.consumer.max.poll.interval.ms",
+                            "120000")))))
+        .as("the main consumer's own setting wins")
+        .isEqualTo(java.time.Duration.ofMinutes(2));
+  }
+
+  @Test
   void emitsFromTheFirstStartByDefault() {
     assertThat(read(Map.of()).derive().emitFrom())
         .isEqualTo(DeriveConfig.EmitFromPolicy.FIRST_START);

@@ -1,4 +1,4 @@
-package io.pmaccountstream.cli;
+package io.pmaccountstream.ops;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -12,7 +12,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.kafka.KafkaConnection;
-import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.testing.TestTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The poller's registry readiness check authenticates exactly as the serdes do. */
-class PollRegistryCheckIT {
+/** The registry readiness check of poll and derive authenticates exactly as the serdes do. */
+class RegistryCheckIT {
 
   @TempDir Path dir;
 
@@ -56,7 +55,7 @@ class PollRegistryCheckIT {
             .willReturn(okJson("[]")));
 
     HealthCheck.Result result =
-        PollCommand.registryCheck(
+        ConnectionChecks.registryCheck(
                 connection(
                     Map.of(
                         "schema.registry.basic.auth.user",
@@ -77,7 +76,7 @@ class PollRegistryCheckIT {
             .willReturn(okJson("[]")));
 
     HealthCheck.Result result =
-        PollCommand.registryCheck(connection(Map.of("schema.registry.bearer.token", "tok")))
+        ConnectionChecks.registryCheck(connection(Map.of("schema.registry.bearer.token", "tok")))
             .check();
 
     assertThat(result.isUp()).as(result.reason()).isTrue();
@@ -85,7 +84,7 @@ class PollRegistryCheckIT {
 
   @Test
   void withoutCredentialsTheRegistrysRefusalMakesItNotReady() {
-    HealthCheck.Result result = PollCommand.registryCheck(connection(Map.of())).check();
+    HealthCheck.Result result = ConnectionChecks.registryCheck(connection(Map.of())).check();
 
     assertThat(result.isUp()).isFalse();
     assertThat(result.reason()).contains("401");
@@ -115,8 +114,8 @@ class PollRegistryCheckIT {
       flags.put("schema.registry.ssl.truststore.location", ca.toString());
       KafkaConnection withCa = KafkaConnection.from(new ConfigReader(Settings.ofFlags(flags)));
 
-      HealthCheck.Result trusted = PollCommand.registryCheck(withCa).check();
-      HealthCheck.Result refused = PollCommand.registryCheck(withoutCa).check();
+      HealthCheck.Result trusted = ConnectionChecks.registryCheck(withCa).check();
+      HealthCheck.Result refused = ConnectionChecks.registryCheck(withoutCa).check();
 
       assertThat(trusted.isUp()).as(trusted.reason()).isTrue();
       assertThat(refused.isUp()).as(refused.reason()).isFalse();
