@@ -5,6 +5,7 @@ import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.Durations;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.TopicCreation;
 import io.pmaccountstream.kafka.Topics;
@@ -281,8 +282,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static KafkaConsumer<String, byte[]> eventConsumer(KafkaConnection kafka) {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put("isolation.level", "read_committed");
+    Map<String, Object> props = GrouplessConsumer.readCommitted(kafka.clientProperties());
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
