@@ -11,7 +11,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * The direction of imports, read as the pipeline: {@code config} → {@code binance} → {@code poller}
  * (with its publishers) → {@code serde} / {@code kafka} → {@code streams} → {@code replay}, with
  * {@code derivation} as plain Java that both the Streams processor and replay call, and {@code cli}
- * wiring everything.
+ * wiring everything. {@code retry} (the backoff) is plain Java that every package may use.
  */
 @AnalyzeClasses(
     packages = "io.pmaccountstream",
@@ -59,6 +59,15 @@ class ArchitectureTest {
               ROOT + "replay..",
               ROOT + "simulator..",
               ROOT + "ops..");
+
+  @ArchTest
+  static final ArchRule retryIsPlainJava =
+      noClasses()
+          .that()
+          .resideInAPackage(ROOT + "retry..")
+          .should()
+          .dependOnClassesThat()
+          .resideOutsideOfPackages("java..", ROOT + "retry..");
 
   @ArchTest
   static final ArchRule kafkaConnectionSettingsAreOnlyConfiguration =

@@ -11,6 +11,7 @@ import io.pmaccountstream.binance.FetchOutcome.Failure;
 import io.pmaccountstream.binance.FetchOutcome.Success;
 import io.pmaccountstream.binance.WeightBudget.Admission;
 import io.pmaccountstream.binance.WeightBudget.Priority;
+import io.pmaccountstream.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,7 +99,8 @@ public final class BinanceAccountClient implements AutoCloseable {
             config.clockResyncInterval(),
             clock,
             registry);
-    this.backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff(), jitter);
+    this.backoff =
+        Backoff.withEqualJitter(config.retryInitialBackoff(), config.retryMaxBackoff(), jitter);
     this.failures = new Failures(serverClock, config.maxBodyBytes());
     this.parser = new AccountInfoParser(InputPolicy.from(config));
   }

@@ -38,9 +38,12 @@ final class ConfigOptions {
       description = "Sets any configuration key; wins over the file and the environment.")
   Map<String, String> set = new HashMap<>();
 
-  /** Settings from the file, the process environment, {@code --set} and the command's flags. */
+  /** The environment variables the settings read: the process's; tests set their own. */
+  Map<String, String> environment = System.getenv();
+
+  /** Settings from the file, the environment, {@code --set} and the command's flags. */
   Settings settings(Map<String, String> commandFlags) {
-    return settings(System.getenv(), commandFlags);
+    return settings(environment, commandFlags);
   }
 
   /** As {@link #settings(Map)} with the given environment (tests). */

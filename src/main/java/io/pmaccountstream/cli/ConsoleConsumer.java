@@ -1,10 +1,10 @@
 package io.pmaccountstream.cli;
 
 import io.pmaccountstream.config.ConfigField;
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import io.pmaccountstream.kafka.KafkaConnection;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,13 +61,10 @@ public final class ConsoleConsumer {
 
   /** Consumer properties: byte-array deserializers, no group, read_committed. */
   public static Map<String, Object> consumerProperties(KafkaConnection connection) {
-    Map<String, Object> props = new HashMap<>(connection.clientProperties());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    Map<String, Object> props = GrouplessConsumer.readCommitted(connection.clientProperties());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pm-account-stream-consume");
     return props;
   }

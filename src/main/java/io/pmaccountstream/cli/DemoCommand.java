@@ -4,13 +4,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.TopicCreation;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.simulator.BinancePmSimulator;
 import io.pmaccountstream.streams.DeriveApp;
+import io.pmaccountstream.streams.TopicSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -203,34 +206,28 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The poller's topics, as an operator would create them (k8s/topics has the production settings);
-   * the derive app creates its output topics itself.
+   * The poller's topics, as an operator would create them (k8s/topics has the production settings),
+   * and derive's outputs as derive defines them ({@link TopicSetup#newTopic}).
    */
   private static void createInputTopics(PollerApp.Settings settings) throws Exception {
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(settings.kafka().clientProperties())) {
-      java.util.Set<String> existing =
-          admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS);
-      List<org.apache.kafka.clients.admin.NewTopic> missing =
-          java.util.stream.Stream.of(
-                  settings.topics().snapshots(),
-                  settings.topics().deadLetter(),
-                  settings.topics().statusTransitions(),
-                  settings.topics().lowUniMmr(),
-                  settings.topics().latest())
-              .filter(t -> !existing.contains(t))
-              .map(
-                  t ->
-                      new org.apache.kafka.clients.admin.NewTopic(t, 3, (short) 1)
-                          .configs(
-                              t.equals(settings.topics().latest())
-                                  ? Map.of("cleanup.policy", "compact")
-                                  : Map.of()))
-              .toList();
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      Topics topics = settings.topics();
+      List<org.apache.kafka.clients.admin.NewTopic> created =
+          TopicCreation.createMissing(
+              admin,
+              java.util.stream.Stream.of(
+                      topics.snapshots(),
+                      topics.deadLetter(),
+                      topics.statusTransitions(),
+                      topics.lowUniMmr(),
+                      topics.latest())
+                  .map(t -> TopicSetup.newTopic(topics, t, 3, Optional.of((short) 1)))
+                  .toList(),
+              Duration.ofSeconds(30));
+      if (!created.isEmpty()) {
         awaitVisible(
-            admin, missing.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList());
+            admin, created.stream().map(org.apache.kafka.clients.admin.NewTopic::name).toList());
       }
     }
   }
@@ -281,8 +278,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static KafkaConsumer<String, byte[]> eventConsumer(KafkaConnection kafka) {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-    props.put("isolation.level", "read_committed");
+    Map<String, Object> props = GrouplessConsumer.readCommitted(kafka.clientProperties());
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 

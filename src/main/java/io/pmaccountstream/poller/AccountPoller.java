@@ -7,6 +7,7 @@ import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.FailureKind;
 import io.pmaccountstream.binance.FetchOutcome;
 import io.pmaccountstream.binance.WeightBudget.Priority;
+import io.pmaccountstream.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,7 @@ public final class AccountPoller {
   private final SnapshotPublisher snapshots;
   private final DeadLetterPublisher deadLetters;
   private final PollerConfig config;
+  private final Backoff fatalBackoff;
   private final MeterRegistry meters;
   private final Clock clock;
   private final Instant startedAt;
@@ -92,7 +94,9 @@ public final class AccountPoller {
     volatile String reason = "";
     volatile int badPayloadsInRow;
     volatile Instant pausedUntil;
-    volatile Duration pause;
+
+    /** The pauses of the current fatal episode so far. */
+    volatile int pauses;
 
     /** The last poll that found the last emitted state unchanged: its sequence and local time. */
     volatile long unchangedSequence = -1;
@@ -137,6 +141,8 @@ public final class AccountPoller {
     this.snapshots = snapshots;
     this.deadLetters = deadLetters;
     this.config = config;
+    this.fatalBackoff =
+        Backoff.withoutJitter(config.fatalBackoffInitial(), config.fatalBackoffMax());
     this.meters = meters;
     this.clock = clock;
     this.startedAt = clock.instant();
@@ -187,7 +193,7 @@ public final class AccountPoller {
       track.state = State.POLLING;
       track.reason = "";
       track.badPayloadsInRow = 0;
-      track.pause = null;
+      track.pauses = 0;
       track.pausedUntil = null;
       track.unchangedSequence = -1;
       track.unchangedAt = null;
@@ -342,11 +348,8 @@ public final class AccountPoller {
   /** Pauses the account; the first fatal answer of an episode is the one that is reported. */
   private void pause(String id, Track track, FetchOutcome.Failure failure) {
     boolean newEpisode = track.state != State.PAUSED_FATAL;
-    Duration pause =
-        newEpisode
-            ? config.fatalBackoffInitial()
-            : min(track.pause.multipliedBy(2), config.fatalBackoffMax());
-    track.pause = pause;
+    Duration pause = fatalBackoff.delay(newEpisode ? 0 : track.pauses);
+    track.pauses = newEpisode ? 1 : track.pauses + 1;
     track.pausedUntil = clock.instant().plus(pause);
     track.reason = failure.kind() + ": " + failure.message();
     track.state = State.PAUSED_FATAL;
@@ -370,7 +373,7 @@ public final class AccountPoller {
       log.info("account resumed: it answers again after a fatal-looking answer ({})", track.reason);
       meters.counter("pmas.account.fatal.recoveries", "account", id).increment();
     }
-    track.pause = null;
+    track.pauses = 0;
     track.pausedUntil = null;
   }
 
@@ -480,9 +483,5 @@ public final class AccountPoller {
   public boolean isHealthy(String id) {
     Track track = tracks.get(id);
     return track != null && track.state == State.POLLING && track.lastEmitted != null;
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

@@ -1,15 +1,15 @@
 package io.pmaccountstream.poller;
 
+import io.pmaccountstream.kafka.TopicCreation;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,33 +20,27 @@ import org.slf4j.LoggerFactory;
 final class AssignmentTopic {
 
   private static final Logger log = LoggerFactory.getLogger(AssignmentTopic.class);
-  private static final long TIMEOUT_SECONDS = 30;
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private AssignmentTopic() {}
 
   /** Creates the topic unless it exists; an existing topic keeps its partition count. */
   static void ensure(Map<String, Object> clientProperties, String topic, int partitions) {
     try (Admin admin = Admin.create(clientProperties)) {
-      if (admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).contains(topic)) {
-        return;
+      NewTopic assignment = new NewTopic(topic, Optional.of(partitions), Optional.empty());
+      if (!TopicCreation.createMissing(admin, List.of(assignment), TIMEOUT).isEmpty()) {
+        log.info("created the poller assignment topic {} with {} partitions", topic, partitions);
       }
-      admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-          .all()
-          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      log.info("created the poller assignment topic {} with {} partitions", topic, partitions);
     } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new KafkaException(
-            "cannot create the poller assignment topic "
-                + topic
-                + " ("
-                + e.getCause()
-                + "): create it with "
-                + partitions
-                + " partitions, or grant this poller CREATE on it",
-            e.getCause());
-      }
+      throw new KafkaException(
+          "cannot create the poller assignment topic "
+              + topic
+              + " ("
+              + e.getCause()
+              + "): create it with "
+              + partitions
+              + " partitions, or grant this poller CREATE on it",
+          e.getCause());
     } catch (TimeoutException e) {
       throw new KafkaException("listing or creating topic " + topic + " timed out", e);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.pmaccountstream.poller;
 
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.serde.ConfluentAvroDeserializer;
 import java.time.Duration;
@@ -77,11 +78,8 @@ public final class LastSnapshots implements AutoCloseable {
 
   /** A reader with a consumer of its own and the registry-aware deserializer of the serdes. */
   public static LastSnapshots open(KafkaConnection kafka, String topic) {
-    Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    Map<String, Object> props = GrouplessConsumer.readAsConfigured(kafka.clientProperties());
     props.put("client.id", "pm-account-stream-poller-restore");
-    props.put("enable.auto.commit", "false");
-    props.remove("group.id");
-    props.remove("group.instance.id");
     Map<String, Object> serde = new HashMap<>(kafka.serdeProperties());
     serde.put("specific.avro.value.type", AccountSnapshot.class.getName());
     ConfluentAvroDeserializer<AccountSnapshot> values = new ConfluentAvroDeserializer<>();

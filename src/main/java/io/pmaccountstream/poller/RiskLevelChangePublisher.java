@@ -3,6 +3,7 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.RiskLevelChange;
+import io.pmaccountstream.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,12 +40,11 @@ public final class RiskLevelChangePublisher implements AutoCloseable {
 
   static final int MAX_WAITING = 10_000;
   static final Duration MAX_SILENCE = Duration.ofMinutes(2);
-  private static final int MAX_BACKOFF_DOUBLINGS = 5;
   private static final Logger log = LoggerFactory.getLogger(RiskLevelChangePublisher.class);
 
   private final Producer<String, RiskLevelChange> producer;
   private final String topic;
-  private final Duration retryBackoff;
+  private final Backoff sendBackoff;
   private final Consumer<DeadLetter> deadLetters;
   private final String instanceId;
   private final MeterRegistry meters;
@@ -66,7 +66,7 @@ public final class RiskLevelChangePublisher implements AutoCloseable {
       Clock clock) {
     this.producer = producer;
     this.topic = topic;
-    this.retryBackoff = retryBackoff;
+    this.sendBackoff = SnapshotPublisher.sendBackoff(retryBackoff);
     this.deadLetters = deadLetters;
     this.instanceId = instanceId;
     this.meters = meters;
@@ -129,8 +129,7 @@ public final class RiskLevelChangePublisher implements AutoCloseable {
         } else if (SnapshotPublisher.isRetriable(error.get())) {
           count("send_failed");
           failuresInRow++;
-          Duration backoff =
-              retryBackoff.multipliedBy(1L << Math.min(failuresInRow - 1, MAX_BACKOFF_DOUBLINGS));
+          Duration backoff = sendBackoff.delay(failuresInRow - 1);
           log.warn(
               "riskLevelChange of account {} not sent yet, retrying in {}: {}",
               event.getAccountId(),

@@ -3,6 +3,7 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
+import io.pmaccountstream.retry.Backoff;
 import io.pmaccountstream.serde.CauseChain;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Producer<String, AccountSnapshot> producer;
   private final String topic;
   private final Duration retryBackoff;
+  private final Backoff sendBackoff;
   private final long bufferBytes;
   private final Consumer<DeadLetter> deadLetters;
   private final String instanceId;
@@ -104,6 +106,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     this.producer = producer;
     this.topic = topic;
     this.retryBackoff = retryBackoff;
+    this.sendBackoff = sendBackoff(retryBackoff);
     this.bufferBytes = bufferBytes;
     this.deadLetters = deadLetters;
     this.instanceId = instanceId;
@@ -403,6 +406,16 @@ public final class SnapshotPublisher implements AutoCloseable {
   }
 
   /**
+   * The pauses of a lane (and of the push-event sender) after failed sends in a row: {@code
+   * retryBackoff}, doubling with each failure up to {@value #MAX_BACKOFF_DOUBLINGS} times, without
+   * jitter.
+   */
+  static Backoff sendBackoff(Duration retryBackoff) {
+    return Backoff.withoutJitter(
+        retryBackoff, retryBackoff.multipliedBy(1L << MAX_BACKOFF_DOUBLINGS));
+  }
+
+  /**
    * Whether trying again later can help: Kafka's retriable errors, and a serializer that could not
    * reach the schema registry or got a 5xx from it (the producer itself never retries those). A
    * registry outage must hold snapshots back in order, not dead-letter the history.
@@ -448,8 +461,7 @@ public final class SnapshotPublisher implements AutoCloseable {
       lane.waiting.addFirst(entry);
       lane.waitingBytes += entry.bytes();
       lane.failuresInRow++;
-      Duration backoff =
-          retryBackoff.multipliedBy(1L << Math.min(lane.failuresInRow - 1, MAX_BACKOFF_DOUBLINGS));
+      Duration backoff = sendBackoff.delay(lane.failuresInRow - 1);
       lane.notBeforeNanos = System.nanoTime() + backoff.toNanos();
       log.warn(
           "snapshot {} of account {} not sent yet, retrying in {}: {}",

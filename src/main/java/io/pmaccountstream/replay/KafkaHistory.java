@@ -1,5 +1,6 @@
 package io.pmaccountstream.replay;
 
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SchemaRegistryClient;
@@ -66,10 +67,7 @@ final class KafkaHistory implements AutoCloseable {
    * skipped as the live topology (exactly_once_v2) skips them.
    */
   static Consumer<byte[], byte[]> consumer(KafkaConnection connection) {
-    Map<String, Object> props = connection.clientProperties();
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = GrouplessConsumer.readCommitted(connection.clientProperties());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 50 * 1024 * 1024);

@@ -3,6 +3,7 @@ package io.pmaccountstream.replay;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.kafka.KafkaConnection;
+import io.pmaccountstream.kafka.TopicCreation;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.serde.ConfluentAvroSerializer;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +24,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -194,22 +195,30 @@ public final class ReplayJob {
 
   /**
    * Creates the prefixed output topics with as many partitions as the snapshot topic (the broker's
-   * default replication), so the replay never depends on topic auto-creation.
+   * default replication), so the replay never depends on topic auto-creation. A broker that does
+   * not answer within {@link KafkaHistory#STALL_TIMEOUT} ends the replay, as it does while reading.
    */
   private void createIfMissing(List<String> names, int partitions) {
     try (Admin admin = Admin.create(settings.connection().clientProperties())) {
       for (String name : names) {
         try {
-          admin
-              .createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())))
-              .all()
-              .get();
-          err.println("replay: created topic " + name);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new ReplayException(
-                "cannot create output topic " + name + ": " + e.getCause().getMessage(), e);
+          if (TopicCreation.create(
+              admin,
+              new NewTopic(name, Optional.of(partitions), Optional.empty()),
+              KafkaHistory.STALL_TIMEOUT)) {
+            err.println("replay: created topic " + name);
           }
+        } catch (ExecutionException e) {
+          throw new ReplayException(
+              "cannot create output topic " + name + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+          throw new ReplayException(
+              "Kafka did not create output topic "
+                  + name
+                  + " within "
+                  + KafkaHistory.STALL_TIMEOUT.toSeconds()
+                  + " s",
+              e);
         }
       }
     } catch (InterruptedException e) {

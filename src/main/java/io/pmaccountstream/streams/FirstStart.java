@@ -1,5 +1,6 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.kafka.GrouplessConsumer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -124,11 +124,7 @@ final class FirstStart {
 
   /** The value of the first record of the topic's only partition, if it has one. */
   private Optional<Instant> firstRecord(String topic) {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.put(
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = GrouplessConsumer.readCommitted(clientProperties);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     TopicPartition partition = new TopicPartition(topic, 0);
     try (KafkaConsumer<String, String> consumer =

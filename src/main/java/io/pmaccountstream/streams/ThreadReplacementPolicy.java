@@ -1,5 +1,6 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.retry.Backoff;
 import io.pmaccountstream.serde.CauseChain;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.time.Clock;
@@ -36,6 +37,7 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
 
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final Backoff BACKOFF = Backoff.withoutJitter(FIRST_BACKOFF, MAX_BACKOFF);
 
   /** Waits; the policy's only way to pass time, so tests need not sleep. */
   @FunctionalInterface
@@ -48,7 +50,7 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Deque<Instant> recent = new ArrayDeque<>();
-  private Duration nextBackoff = FIRST_BACKOFF;
+  private int outagesInRow;
   private Instant lastOutage;
 
   ThreadReplacementPolicy(int maxReplacements, Duration window, Clock clock) {
@@ -95,12 +97,10 @@ final class ThreadReplacementPolicy implements StreamsUncaughtExceptionHandler {
 
   private StreamThreadExceptionResponse holdBack(Instant now, Throwable exception) {
     if (lastOutage == null || lastOutage.isBefore(now.minus(window))) {
-      nextBackoff = FIRST_BACKOFF;
+      outagesInRow = 0;
     }
     lastOutage = now;
-    Duration backoff = nextBackoff;
-    nextBackoff =
-        backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    Duration backoff = BACKOFF.delay(outagesInRow++);
     log.error(
         "The schema registry failed ({}); holding processing back, replacing the stream thread in"
             + " {} (nothing is skipped)",

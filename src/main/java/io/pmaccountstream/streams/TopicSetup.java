@@ -1,5 +1,6 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.kafka.TopicCreation;
 import io.pmaccountstream.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is not compacted is refused, because consumers building a table from it would otherwise lose
  * accounts to retention.
  */
-final class TopicSetup {
+public final class TopicSetup {
 
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
@@ -94,12 +94,7 @@ final class TopicSetup {
       if (describe(output).isEmpty()) {
         Optional<Short> rf =
             replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
-        NewTopic topic = new NewTopic(output, Optional.of(partitions), rf);
-        if (output.equals(topics.latest())) {
-          topic.configs(
-              Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        missing.add(topic);
+        missing.add(newTopic(topics, output, partitions, rf));
       }
     }
     if (!missing.isEmpty() && !create) {
@@ -113,6 +108,19 @@ final class TopicSetup {
     if (missing.stream().noneMatch(t -> t.name().equals(topics.latest()))) {
       requireCompacted(topics.latest());
     }
+  }
+
+  /**
+   * A topic of the pipeline as derive creates it: {@code topics.latest()} compacted (it holds the
+   * latest snapshot per account), any other with the broker's defaults.
+   */
+  public static NewTopic newTopic(
+      Topics topics, String name, int partitions, Optional<Short> replicationFactor) {
+    NewTopic topic = new NewTopic(name, Optional.of(partitions), replicationFactor);
+    if (name.equals(topics.latest())) {
+      topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+    return topic;
   }
 
   /** Whether the topic exists and retains at least one record. */
@@ -168,14 +176,13 @@ final class TopicSetup {
   }
 
   private void create(NewTopic topic) {
-    try {
-      await("create topic " + topic.name(), admin.createTopics(List.of(topic)).all());
+    if (await("create topic " + topic.name(), () -> TopicCreation.create(admin, topic, timeout))) {
       log.info(
           "Created topic {} ({} partitions, configs {})",
           topic.name(),
           topic.numPartitions(),
           topic.configs());
-    } catch (TopicExistsException e) {
+    } else {
       log.info("Topic {} was created concurrently", topic.name());
     }
   }
@@ -198,17 +205,27 @@ final class TopicSetup {
   }
 
   /**
-   * The result of an admin call; {@link UnknownTopicOrPartitionException} and {@link
-   * TopicExistsException} pass through for the callers that expect them, every other failure is a
-   * {@link DeriveStartupException} saying what was being done.
+   * The result of an admin call; {@link UnknownTopicOrPartitionException} passes through for the
+   * callers that expect it, every other failure is a {@link DeriveStartupException} saying what was
+   * being done.
    */
   private <T> T await(String action, KafkaFuture<T> future) {
+    return await(action, () -> future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** A wait on Kafka that may fail as {@link KafkaFuture#get} fails. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T get() throws ExecutionException, TimeoutException, InterruptedException;
+  }
+
+  /** As {@link #await(String, KafkaFuture)}, for a call that waits itself. */
+  private <T> T await(String action, Call<T> call) {
     try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return call.get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof UnknownTopicOrPartitionException
-          || cause instanceof TopicExistsException) {
+      if (cause instanceof UnknownTopicOrPartitionException) {
         throw (RuntimeException) cause;
       }
       throw new DeriveStartupException("Cannot " + action + ": " + cause, cause);

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -16,8 +17,11 @@ class DeriveCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** Runs as {@code main} does, but without the machine's {@code PMAS_*} variables. */
   private int run(String... args) {
     CommandLine cli = Main.commandLine();
+    DeriveCommand derive = cli.getSubcommands().get("derive").getCommand();
+    derive.config.environment = Map.of();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);
@@ -78,6 +82,7 @@ class DeriveCommandTest {
         "bootstrap.servers=file:9092\nschema.registry.url=https://file:8081\nderive.levels=1.3\n");
     DeriveCommand command = new DeriveCommand();
     new CommandLine(command).parseArgs("--config", file.toString(), "--levels", "1.1,1.4");
+    command.config.environment = Map.of();
 
     DeriveApp.Settings settings = command.read().derive();
 

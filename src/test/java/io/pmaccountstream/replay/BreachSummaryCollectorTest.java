@@ -5,15 +5,13 @@ import static io.pmaccountstream.replay.Records.dec;
 import static io.pmaccountstream.replay.Records.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,20 +22,18 @@ class BreachSummaryCollectorTest {
       new DerivationConfig(List.of(new BigDecimal("1.2"), new BigDecimal("1.05")), dec("0.02"));
   private static final TimeRange RANGE = new TimeRange(at(100), at(1_000));
 
-  private final Deriver deriver = new Deriver(CONFIG);
-  private final Map<String, AccountDerivationState> states = new HashMap<>();
+  private final AccountFold fold = new AccountFold(new Deriver(CONFIG));
+  private final AccountFold.States states = AccountFold.States.inMemory();
   private final BreachSummaryCollector collector = new BreachSummaryCollector(RANGE, CONFIG);
 
   /** As the replay does: derive everything, show the collector only the range. */
   private void feed(AccountSnapshot... snapshots) {
     for (AccountSnapshot s : snapshots) {
-      AccountDerivationState previous = states.get(s.getAccountId());
-      Derivation d = deriver.derive(previous, s);
-      if (d.accepted()) {
-        states.put(s.getAccountId(), d.state());
-      }
+      AccountFold.Step step = fold.apply(s.getAccountId(), s, states, AccountFold.Events.none());
+      assertThat(step).as("a plausible snapshot").isInstanceOf(AccountFold.Derived.class);
+      AccountFold.Derived derived = (AccountFold.Derived) step;
       if (!s.getObservedAt().isBefore(RANGE.from())) {
-        collector.observe(s, previous, d);
+        collector.observe(s, derived.previous(), derived.derivation());
       }
     }
   }

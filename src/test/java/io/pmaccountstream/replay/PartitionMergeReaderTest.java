@@ -3,6 +3,7 @@ package io.pmaccountstream.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pmaccountstream.testing.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,7 +120,11 @@ class PartitionMergeReaderTest {
     consumer.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 3L));
     ReadPlan plan = ReadPlan.of(consumer, TOPIC, range(0, 1_000), WarmUp.none(), TIMEOUT);
     PartitionMergeReader reader =
-        new PartitionMergeReader(consumer, plan, new TickingClock(), Duration.ofSeconds(30));
+        new PartitionMergeReader(
+            consumer,
+            plan,
+            TestClock.ticking(Instant.EPOCH, Duration.ofSeconds(1)),
+            Duration.ofSeconds(30));
 
     assertThat(reader.next().offset()).isZero();
     assertThatThrownBy(reader::next)
@@ -163,31 +168,5 @@ class PartitionMergeReaderTest {
       read.add(r.partition() + "@" + r.offset());
     }
     return read;
-  }
-
-  /** A clock that moves one second every time it is read. */
-  static final class TickingClock extends Clock {
-    private long millis;
-
-    @Override
-    public long millis() {
-      millis += 1_000;
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis());
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

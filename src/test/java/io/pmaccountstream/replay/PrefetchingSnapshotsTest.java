@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pmaccountstream.avro.AccountStatus;
+import io.pmaccountstream.testing.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +75,8 @@ class PrefetchingSnapshotsTest {
     consumer.updateEndOffsets(Map.of(new TopicPartition(TOPIC, 0), 10L));
 
     try (PrefetchingSnapshots snapshots =
-        new PrefetchingSnapshots(stream(new PartitionMergeReaderTest.TickingClock()), "t")) {
+        new PrefetchingSnapshots(
+            stream(TestClock.ticking(Instant.EPOCH, Duration.ofSeconds(1))), "t")) {
       assertThatThrownBy(
               () -> {
                 while (snapshots.next() != null) {

@@ -375,11 +375,23 @@ class DerivationTopologyTest {
 
   @Test
   void theTopologyEmitsExactlyWhatTheDeriverDerives() {
-    io.pmaccountstream.derivation.Deriver deriver =
-        new io.pmaccountstream.derivation.Deriver(DerivationConfig.defaults());
+    AccountFold fold =
+        new AccountFold(new io.pmaccountstream.derivation.Deriver(DerivationConfig.defaults()));
+    AccountFold.States states = AccountFold.States.inMemory();
     java.util.Random random = new java.util.Random(7);
-    AccountDerivationState state = null;
     List<Object> expected = new java.util.ArrayList<>();
+    AccountFold.Events expect =
+        new AccountFold.Events() {
+          @Override
+          public void transition(AccountStatusTransition transition) {
+            expected.add(transition);
+          }
+
+          @Override
+          public void levelEvent(UniMmrLevelEvent event) {
+            expected.add(event);
+          }
+        };
     BigDecimal u = new BigDecimal("1.4");
     for (int i = 0; i < 300; i++) {
       u =
@@ -393,10 +405,7 @@ class DerivationTopologyTest {
               .status(status)
               .updatedAt(i - random.nextInt(3))
               .at(i);
-      var d = deriver.derive(state, s);
-      state = d.state();
-      d.transition().ifPresent(expected::add);
-      expected.addAll(d.levelEvents());
+      fold.apply(s.getAccountId(), s, states, expect);
       pipe(s);
     }
 

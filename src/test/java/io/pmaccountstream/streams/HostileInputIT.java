@@ -2,6 +2,7 @@ package io.pmaccountstream.streams;
 
 import static io.pmaccountstream.streams.DeriveItSupport.readAll;
 import static io.pmaccountstream.streams.DeriveItSupport.values;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.assertj.core.api.SoftAssertions;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -459,16 +461,21 @@ class HostileInputIT {
     return app.logTail(30);
   }
 
-  private static boolean awaitCondition(Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(500);
+  /**
+   * Whether the condition holds within the timeout, looked at every 500 ms; false instead of a
+   * failure, so that the soft assertions after the wait report what is missing.
+   */
+  private static boolean awaitCondition(Duration timeout, BooleanSupplier condition) {
+    try {
+      await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(500))
+          .until(condition::getAsBoolean);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return condition.getAsBoolean();
     }
-    return condition.getAsBoolean();
   }
 
   /**

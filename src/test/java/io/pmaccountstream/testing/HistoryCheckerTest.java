@@ -2,10 +2,11 @@ package io.pmaccountstream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pmaccountstream.avro.AccountDerivationState;
 import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
-import io.pmaccountstream.derivation.Derivation;
+import io.pmaccountstream.avro.AccountStatusTransition;
+import io.pmaccountstream.avro.UniMmrLevelEvent;
+import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.testing.HistoryChecker.Logged;
@@ -152,34 +153,36 @@ class HistoryCheckerTest {
 
   /** What a correct derive writes: the plain derivation, transitions and levels on their topics. */
   private static List<Logged<? extends SpecificRecord>> derive(List<Logged<AccountSnapshot>> log) {
-    Deriver deriver = new Deriver(CONFIG);
-    Map<String, AccountDerivationState> states = new HashMap<>();
+    AccountFold fold = new AccountFold(new Deriver(CONFIG));
+    AccountFold.States states = AccountFold.States.inMemory();
     Map<String, Long> offsets = new HashMap<>();
     List<Logged<? extends SpecificRecord>> out = new ArrayList<>();
     for (Logged<AccountSnapshot> record : log) {
-      Derivation d = deriver.derive(states.get(record.key()), record.value());
-      if (d.stale()) {
-        continue;
-      }
-      states.put(record.key(), d.state());
-      d.transition()
-          .ifPresent(
-              t ->
-                  out.add(
-                      new Logged<>(
-                          record.partition(),
-                          offsets.merge("t" + record.partition(), 1L, Long::sum),
-                          record.key(),
-                          t)));
-      d.levelEvents()
-          .forEach(
-              e ->
-                  out.add(
-                      new Logged<>(
-                          record.partition(),
-                          offsets.merge("l" + record.partition(), 1L, Long::sum),
-                          record.key(),
-                          e)));
+      fold.apply(
+          record.key(),
+          record.value(),
+          states,
+          new AccountFold.Events() {
+            @Override
+            public void transition(AccountStatusTransition t) {
+              out.add(
+                  new Logged<>(
+                      record.partition(),
+                      offsets.merge("t" + record.partition(), 1L, Long::sum),
+                      record.key(),
+                      t));
+            }
+
+            @Override
+            public void levelEvent(UniMmrLevelEvent e) {
+              out.add(
+                  new Logged<>(
+                      record.partition(),
+                      offsets.merge("l" + record.partition(), 1L, Long::sum),
+                      record.key(),
+                      e));
+            }
+          });
     }
     return out;
   }

@@ -13,15 +13,29 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The tests' one clock (UTC): it moves only when a test moves it ({@link #advance}, {@link #set})
  * or when something sleeps on it ({@link #sleep} advances it by the duration and records it), so
- * tests never wait for real. Safe to read from several threads.
+ * tests never wait for real; a {@link #ticking} clock also moves each time it is read, for code
+ * that waits on the clock itself. Safe to read from several threads.
  */
 public final class TestClock extends Clock implements Sleeper {
 
   private final AtomicReference<Instant> now;
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+  private final Duration tick;
 
   public TestClock(Instant start) {
+    this(start, Duration.ZERO);
+  }
+
+  private TestClock(Instant start, Duration tick) {
     this.now = new AtomicReference<>(start);
+    this.tick = tick;
+  }
+
+  /**
+   * A clock that moves {@code tick} forward every time it is read: the first read is start + tick.
+   */
+  public static TestClock ticking(Instant start, Duration tick) {
+    return new TestClock(start, tick);
   }
 
   public static TestClock at(String isoInstant) {
@@ -58,7 +72,7 @@ public final class TestClock extends Clock implements Sleeper {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return tick.isZero() ? now.get() : now.updateAndGet(t -> t.plus(tick));
   }
 
   @Override

@@ -39,4 +39,13 @@ class TestClockTest {
     assertThat(clock.sleeps()).isEmpty();
     assertThat(clock.instant()).isEqualTo("2026-11-23T10:00:05Z");
   }
+
+  @Test
+  void aTickingClockMovesEachTimeItIsRead() {
+    TestClock ticking = TestClock.ticking(Instant.EPOCH, Duration.ofSeconds(1));
+
+    assertThat(ticking.millis()).isEqualTo(1_000);
+    assertThat(ticking.instant()).isEqualTo(Instant.ofEpochSecond(2));
+    assertThat(ticking.millis()).isEqualTo(3_000);
+  }
 }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.binance.AccountCredentials;
-import io.pmaccountstream.binance.Backoff;
+import io.pmaccountstream.retry.Backoff;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -2,10 +2,10 @@ package io.pmaccountstream.binance.userdata;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.binance.AccountCredentials;
-import io.pmaccountstream.binance.Backoff;
 import io.pmaccountstream.binance.BinanceClientConfig;
 import io.pmaccountstream.binance.InputPolicy;
 import io.pmaccountstream.binance.WeightBudget;
+import io.pmaccountstream.retry.Backoff;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -155,7 +155,8 @@ public final class UserDataStreams implements AutoCloseable {
               parser,
               listener,
               clock,
-              new Backoff(config.reconnectInitialBackoff(), config.reconnectMaxBackoff(), jitter),
+              Backoff.withEqualJitter(
+                  config.reconnectInitialBackoff(), config.reconnectMaxBackoff(), jitter),
               client.connectTimeout(),
               registry);
       streams.put(account.accountId(), stream);
