@@ -3,7 +3,7 @@ package io.pmaccountstream.poller;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.avro.AccountSnapshot;
-import io.pmaccountstream.serde.CauseChain;
+import io.pmaccountstream.config.CauseChain;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.pmaccountstream.streams;
 
-import io.pmaccountstream.serde.CauseChain;
+import io.pmaccountstream.config.CauseChain;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.time.Clock;
 import java.time.Duration;
