@@ -5,9 +5,6 @@ import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -257,28 +254,7 @@ public record AccountCredentials(String accountId, Secret apiKey, RequestSigner 
       return value;
     }
     ConfigField<Path> from = file.isPresent() ? fileField : otherFileField.orElseThrow();
-    return readFile(reader, from, file.orElseGet(otherFile::orElseThrow));
-  }
-
-  private static Optional<Secret> readFile(
-      ConfigReader reader, ConfigField<Path> field, Path path) {
-    try {
-      String content = Files.readString(path, StandardCharsets.UTF_8).strip();
-      if (content.isEmpty()) {
-        reader.problem(field.name() + " = " + path + ": the file is empty");
-        return Optional.empty();
-      }
-      return Optional.of(Secret.of(content));
-    } catch (IOException e) {
-      reader.problem(
-          field.name()
-              + " = "
-              + path
-              + ": cannot read the file ("
-              + e.getClass().getSimpleName()
-              + ")");
-      return Optional.empty();
-    }
+    return Secret.fromFile(reader, from, file.orElseGet(otherFile::orElseThrow));
   }
 
   private static void checkApiKey(

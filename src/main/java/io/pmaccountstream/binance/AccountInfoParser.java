@@ -1,16 +1,10 @@
 package io.pmaccountstream.binance;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -32,23 +26,6 @@ import java.util.Optional;
  * {@link BadPayloadException} saying which field broke which rule; nothing else is thrown.
  */
 public final class AccountInfoParser {
-
-  /** Deep enough for any Binance answer; deeper is an attack on the parser, not an account. */
-  static final int MAX_NESTING_DEPTH = 32;
-
-  private static final JsonFactory STRICT_JSON =
-      JsonFactory.builder()
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .streamReadConstraints(
-              StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-          .build();
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(STRICT_JSON)
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   private final InputPolicy policy;
 
@@ -94,7 +71,7 @@ public final class AccountInfoParser {
   public static Optional<BinanceError> parseError(byte[] body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = InputPolicy.STRICT_JSON.readTree(body);
     } catch (java.io.IOException e) {
       return Optional.empty();
     }
@@ -111,7 +88,7 @@ public final class AccountInfoParser {
   /** {@code serverTime} of {@code {"serverTime": 1499827319559}}, if {@code body} is that. */
   static Optional<Instant> parseServerTime(byte[] body) {
     try {
-      JsonNode root = JSON.readTree(body);
+      JsonNode root = InputPolicy.STRICT_JSON.readTree(body);
       JsonNode time = root == null ? null : root.get("serverTime");
       if (time == null) {
         return Optional.empty();
@@ -172,7 +149,7 @@ public final class AccountInfoParser {
 
   /** The top-level object's fields; nested values are checked for syntax and skipped. */
   private static Map<String, Value> topLevelFields(String text) {
-    try (JsonParser json = STRICT_JSON.createParser(text)) {
+    try (JsonParser json = InputPolicy.STRICT_JSON.createParser(text)) {
       JsonToken first = json.nextToken();
       if (first == null) {
         throw new BadPayloadException("the body is empty");
@@ -197,7 +174,9 @@ public final class AccountInfoParser {
       return fields;
     } catch (StreamConstraintsException e) {
       throw new BadPayloadException(
-          "the body nests deeper than " + MAX_NESTING_DEPTH + " levels or is too large");
+          "the body nests deeper than "
+              + InputPolicy.MAX_NESTING_DEPTH
+              + " levels or is too large");
     } catch (JsonParseException e) {
       String why = e.getOriginalMessage();
       if (why != null && why.startsWith("Duplicate field")) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pmaccountstream.binance.AccountInfoParser.BadPayloadException;
-import io.pmaccountstream.binance.AccountInfoParser.BinanceError;
 import io.pmaccountstream.binance.ErrorTaxonomy.Action;
 import io.pmaccountstream.binance.ErrorTaxonomy.Verdict;
 import io.pmaccountstream.binance.FetchOutcome.Failure;
@@ -57,6 +56,7 @@ public final class BinanceAccountClient implements AutoCloseable {
   private final Failures failures;
   private final AccountInfoParser parser;
   private final HeaderPolicy headers;
+  private final ErrorAnswers errorAnswers;
   private final MeterRegistry registry;
   private final Set<String> unknownStatusesSeen = ConcurrentHashMap.newKeySet();
 
@@ -90,6 +90,7 @@ public final class BinanceAccountClient implements AutoCloseable {
             sleeper,
             registry);
     this.headers = new HeaderPolicy(config.weightLimitPerMinute(), registry);
+    this.errorAnswers = new ErrorAnswers(headers, budget, serverClock);
     this.transport = new HttpTransport(config, clock);
     this.clockSync =
         new ClockSync(
@@ -290,20 +291,8 @@ public final class BinanceAccountClient implements AutoCloseable {
       return ErrorTaxonomy.forTransportError(error.error());
     }
     Exchange.Response response = (Exchange.Response) exchange;
-    Verdict verdict = ErrorTaxonomy.forResponse(response.status(), binanceCode(response));
-    if (verdict.accepted() && response.truncated()) {
-      return ErrorTaxonomy.forBadPayload();
-    }
-    if (verdict.kind() == FailureKind.IP_BANNED) {
-      budget.banned(retryAfter(response));
-    } else if (verdict.action() == Action.WAIT_AND_RETRY) {
-      budget.rateLimited(retryAfter(response));
-    }
-    return verdict;
-  }
-
-  private Optional<Duration> retryAfter(Exchange.Response response) {
-    return headers.retryAfter(response, serverClock.toServerTime(response.receivedAt()));
+    Verdict verdict = errorAnswers.classify(response);
+    return verdict.accepted() && response.truncated() ? ErrorTaxonomy.forBadPayload() : verdict;
   }
 
   private Attempt parse(
@@ -364,10 +353,6 @@ public final class BinanceAccountClient implements AutoCloseable {
         LOG.warn("Account not read: {}: {}", failure.kind(), failure.message());
       }
     }
-  }
-
-  private static Optional<Integer> binanceCode(Exchange.Response response) {
-    return AccountInfoParser.parseError(response.body()).map(BinanceError::code);
   }
 
   private static String statusTag(Exchange exchange) {

@@ -1,5 +1,11 @@
 package io.pmaccountstream.binance;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pmaccountstream.binance.AccountInfoParser.BadPayloadException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -29,7 +35,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * Anything outside is a {@link BadPayloadException} whose message names the field, the rule and the
- * value (Binance's data, never ours).
+ * value (Binance's data, never ours). Every body and user-data frame from Binance is read as {@link
+ * #STRICT_JSON} reads it.
  */
 public final class InputPolicy {
 
@@ -46,6 +53,28 @@ public final class InputPolicy {
 
   /** The default of {@code binance.update.time.max.ahead}. */
   public static final Duration DEFAULT_UPDATE_TIME_MAX_AHEAD = Duration.ofMinutes(5);
+
+  /** Deep enough for any Binance answer; deeper is an attack on the parser, not an account. */
+  public static final int MAX_NESTING_DEPTH = 32;
+
+  /**
+   * The one reader of JSON from Binance (REST bodies, error bodies, user-data frames): a repeated
+   * key at any depth, anything after the value, or nesting deeper than {@value #MAX_NESTING_DEPTH}
+   * is an error; numbers are {@link BigDecimal} and {@link java.math.BigInteger}, never {@code
+   * double} or a wrapped {@code long}. Immutable, so it is shared.
+   */
+  public static final ObjectReader STRICT_JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                  .build())
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build()
+          .reader();
 
   /** A policy with the defaults, for tools and tests. */
   public static final InputPolicy DEFAULT = new InputPolicy(DEFAULT_UPDATE_TIME_MAX_AHEAD);

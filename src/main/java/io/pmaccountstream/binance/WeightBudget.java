@@ -295,6 +295,11 @@ public final class WeightBudget {
         Duration.between(now, bannedUntil));
   }
 
+  /** The clock of this budget's minutes, bans and pauses. */
+  ServerClock serverClock() {
+    return clock;
+  }
+
   /** When Binance's IP ban ends (local clock), while one lasts. */
   public synchronized Optional<Instant> ipBannedUntil() {
     return bannedUntil != null && clock.localNow().isBefore(bannedUntil)

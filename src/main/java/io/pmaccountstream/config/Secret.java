@@ -1,6 +1,11 @@
 package io.pmaccountstream.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A credential that never prints itself: {@link #toString()} is a fixed mask, so a secret cannot
@@ -19,6 +24,31 @@ public final class Secret {
   public static Secret of(String value) {
     Objects.requireNonNull(value, "value");
     return new Secret(value);
+  }
+
+  /**
+   * The content of {@code file}, the value of {@code field}, stripped of surrounding whitespace. An
+   * empty or unreadable file is a problem of {@code reader} that names the key and the file, never
+   * any of the content.
+   */
+  public static Optional<Secret> fromFile(ConfigReader reader, ConfigField<Path> field, Path file) {
+    try {
+      String content = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (content.isEmpty()) {
+        reader.problem(field.name() + " = " + file + ": the file is empty");
+        return Optional.empty();
+      }
+      return Optional.of(of(content));
+    } catch (IOException e) {
+      reader.problem(
+          field.name()
+              + " = "
+              + file
+              + ": cannot read the file ("
+              + e.getClass().getSimpleName()
+              + ")");
+      return Optional.empty();
+    }
   }
 
   public String reveal() {

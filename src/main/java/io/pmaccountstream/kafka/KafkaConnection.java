@@ -4,10 +4,8 @@ import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -217,23 +215,7 @@ public record KafkaConnection(
       reader.problem("set " + valueField.name() + " or " + fileField.name() + ", not both");
       return Optional.empty();
     }
-    try {
-      String content = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
-      if (content.isEmpty()) {
-        reader.problem(fileField.name() + " = " + file.get() + ": the file is empty");
-        return Optional.empty();
-      }
-      return Optional.of(Secret.of(content));
-    } catch (IOException e) {
-      reader.problem(
-          fileField.name()
-              + " = "
-              + file.get()
-              + ": cannot read the file ("
-              + e.getClass().getSimpleName()
-              + ")");
-      return Optional.empty();
-    }
+    return Secret.fromFile(reader, fileField, file.get());
   }
 
   /** The TLS context of registry calls: the PEM truststore's, if one is configured. */

@@ -1,5 +1,6 @@
 package io.pmaccountstream.ops;
 
+import io.pmaccountstream.config.CauseChain;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -106,11 +107,7 @@ public final class KafkaReachableCheck implements HealthCheck, AutoCloseable {
   }
 
   private static String rootCause(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return HealthChecks.describe(cause);
+    return HealthChecks.describe(CauseChain.root(e));
   }
 
   @Override

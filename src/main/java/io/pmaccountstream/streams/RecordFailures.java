@@ -1,7 +1,7 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.config.CauseChain;
 import io.pmaccountstream.derivation.AccountFold.Rejection;
-import io.pmaccountstream.serde.CauseChain;
 import io.pmaccountstream.serde.ConfluentWireFormat;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.pmaccountstream.streams;
 
+import io.pmaccountstream.config.CauseChain;
 import io.pmaccountstream.retry.Backoff;
-import io.pmaccountstream.serde.CauseChain;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,8 +2,10 @@ package io.pmaccountstream.binance.userdata;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.binance.AccountCredentials;
 import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.binance.ErrorAnswers;
 import io.pmaccountstream.binance.ErrorTaxonomy;
 import io.pmaccountstream.binance.WeightBudget;
 import io.pmaccountstream.binance.WeightBudget.Admission;
@@ -15,14 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code POST/PUT/DELETE /papi/v1/listenKey}: weight 1 each, spent from the shared {@link
  * WeightBudget}; USER_STREAM, so the API key header alone (no signature). Never throws for what
- * Binance or the network do: every outcome is an {@link Answer}. A 429 or 418 pauses the shared
- * budget as a REST answer would.
+ * Binance or the network do: every outcome is an {@link Answer}. An error answer is read by {@link
+ * ErrorAnswers}, as the account client's are: a 418, a 429 or a {@code -1003} pauses the shared
+ * budget for the same Retry-After.
  */
 final class ListenKeyClient {
 
@@ -38,9 +40,7 @@ final class ListenKeyClient {
 
   private static final String API_KEY_HEADER = "X-MBX-APIKEY";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*(-?\\d{1,9})");
   private static final Pattern KEY_FORMAT = Pattern.compile("[A-Za-z0-9]{1,128}");
-  private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
   /** The outcome of one listenKey request. */
   sealed interface Answer {
@@ -62,8 +62,10 @@ final class ListenKeyClient {
   private final Duration deadline;
   private final Duration weightMaxWait;
   private final WeightBudget budget;
+  private final ErrorAnswers errorAnswers;
 
-  ListenKeyClient(HttpClient http, BinanceClientConfig config, WeightBudget budget) {
+  ListenKeyClient(
+      HttpClient http, BinanceClientConfig config, WeightBudget budget, MeterRegistry registry) {
     this.http = http;
     this.endpoint = URI.create(stripSlash(config.baseUrl().toString()) + PATH);
     this.deadline = config.responseDeadline();
@@ -72,6 +74,7 @@ final class ListenKeyClient {
             ? config.weightMaxWait()
             : MAX_BUDGET_WAIT;
     this.budget = budget;
+    this.errorAnswers = new ErrorAnswers(config, budget, registry);
   }
 
   Answer create(AccountCredentials account) {
@@ -99,7 +102,7 @@ final class ListenKeyClient {
               .header(API_KEY_HEADER, account.apiKey().reveal())
               .method(method, HttpRequest.BodyPublishers.noBody())
               .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       return answer(method, response);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -110,33 +113,22 @@ final class ListenKeyClient {
     }
   }
 
-  private Answer answer(String method, HttpResponse<String> response) {
+  private Answer answer(String method, HttpResponse<byte[]> response) {
     int status = response.statusCode();
-    String body = response.body() == null ? "" : response.body();
+    byte[] body = response.body() == null ? new byte[0] : response.body();
     if (status == 200) {
       return method.equals("POST") ? key(body) : new Answer.Done();
     }
-    Optional<Integer> code = code(body);
-    Optional<Duration> retryAfter =
-        response
-            .headers()
-            .firstValue("Retry-After")
-            .filter(v -> DIGITS.matcher(v.trim()).matches())
-            .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())));
-    if (status == ErrorTaxonomy.IP_BANNED_STATUS) {
-      budget.banned(retryAfter);
-    } else if (status == ErrorTaxonomy.TOO_MANY_REQUESTS_STATUS) {
-      budget.rateLimited(retryAfter);
-    }
+    ErrorTaxonomy.Verdict verdict = errorAnswers.classify(response);
+    Optional<Integer> code = ErrorAnswers.code(body);
     if (code.isPresent() && code.get() == LISTEN_KEY_NOT_FOUND) {
       return new Answer.NoSuchKey();
     }
-    ErrorTaxonomy.Verdict verdict = ErrorTaxonomy.forResponse(status, code);
     return new Answer.Failed(
         "HTTP " + status + code.map(c -> " code " + c).orElse("") + " (" + verdict.kind() + ")");
   }
 
-  private static Answer key(String body) {
+  private static Answer key(byte[] body) {
     try {
       JsonNode key = JSON.readTree(body).get("listenKey");
       if (key != null && key.isTextual() && KEY_FORMAT.matcher(key.textValue()).matches()) {
@@ -146,11 +138,6 @@ final class ListenKeyClient {
       // reported below
     }
     return new Answer.Failed("HTTP 200 without a listenKey (BAD_PAYLOAD)");
-  }
-
-  private static Optional<Integer> code(String body) {
-    Matcher m = CODE.matcher(body);
-    return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 
   private static String stripSlash(String url) {

@@ -1,14 +1,8 @@
 package io.pmaccountstream.binance.userdata;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pmaccountstream.binance.AccountInfoParser.BadPayloadException;
 import io.pmaccountstream.binance.InputPolicy;
 import io.pmaccountstream.binance.InputPolicy.DecimalField;
@@ -34,7 +28,6 @@ public final class UserDataFrameParser {
   /** Longest frame read; Binance's events are a few hundred bytes to a few KiB. */
   public static final int MAX_FRAME_CHARS = 1 << 20;
 
-  static final int MAX_NESTING_DEPTH = 32;
   static final int MAX_EVENT_TYPE_LENGTH = 64;
 
   static final DecimalField U =
@@ -45,18 +38,6 @@ public final class UserDataFrameParser {
       new DecimalField("ae", InputPolicy.Presence.REQUIRED, InputPolicy.Sign.ANY);
   static final DecimalField M =
       new DecimalField("m", InputPolicy.Presence.REQUIRED, InputPolicy.Sign.NON_NEGATIVE);
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-                  .build())
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
 
   private static final BigInteger MAX_EPOCH_MILLIS =
       BigInteger.valueOf(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli());
@@ -108,7 +89,7 @@ public final class UserDataFrameParser {
 
   private static JsonNode tree(String frame) {
     try {
-      JsonNode root = JSON.readTree(frame);
+      JsonNode root = InputPolicy.STRICT_JSON.readTree(frame);
       if (root == null || root.isMissingNode()) {
         throw new BadPayloadException("the frame is empty");
       }

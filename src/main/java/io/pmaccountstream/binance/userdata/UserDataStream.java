@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pmaccountstream.binance.AccountCredentials;
+import io.pmaccountstream.config.CauseChain;
 import io.pmaccountstream.retry.Backoff;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -291,7 +292,10 @@ final class UserDataStream {
     }
     connecting = false;
     if (error != null) {
-      LOG.warn("Account {}: stream connection failed: {}", accountId(), redacted(rootCause(error)));
+      LOG.warn(
+          "Account {}: stream connection failed: {}",
+          accountId(),
+          redacted(CauseChain.root(error)));
       retryLater(CONNECT_FAILED);
       return;
     }
@@ -479,7 +483,7 @@ final class UserDataStream {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      LOG.warn("Account {}: stream error: {}", accountId(), redacted(rootCause(error)));
+      LOG.warn("Account {}: stream error: {}", accountId(), redacted(CauseChain.root(error)));
       submit("error", () -> replace(gen, ERROR, true));
     }
   }
@@ -594,14 +598,6 @@ final class UserDataStream {
         task.cancel(false);
       }
     }
-  }
-
-  private static Throwable rootCause(Throwable error) {
-    Throwable cause = error;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   /** An error for the log, with any listen key in its message cut to its prefix. */

@@ -114,7 +114,7 @@ public final class UserDataStreams implements AutoCloseable {
             .connectTimeout(client.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    this.keys = new ListenKeyClient(http, client, budget);
+    this.keys = new ListenKeyClient(http, client, budget, registry);
     this.parser = new UserDataFrameParser(InputPolicy.from(client));
   }
 

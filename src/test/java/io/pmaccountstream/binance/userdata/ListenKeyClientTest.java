@@ -5,14 +5,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pmaccountstream.binance.AccountCredentials;
+import io.pmaccountstream.binance.BinanceAccountClient;
 import io.pmaccountstream.binance.BinanceClientConfig;
+import io.pmaccountstream.binance.FetchOutcome;
 import io.pmaccountstream.binance.RequestSigner;
 import io.pmaccountstream.binance.ServerClock;
 import io.pmaccountstream.binance.Sleeper;
@@ -21,10 +25,14 @@ import io.pmaccountstream.binance.userdata.ListenKeyClient.Answer;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
 import io.pmaccountstream.config.Settings;
+import io.pmaccountstream.testing.TestClock;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +41,12 @@ import org.junit.jupiter.api.Test;
 class ListenKeyClientTest {
 
   private static final String PATH = "/papi/v1/listenKey";
+  private static final Instant T = Instant.parse("2026-11-23T10:00:05Z");
+  private static final String T_HTTP = "Mon, 23 Nov 2026 10:00:05 GMT";
+
+  /** Binance's documented shortest ban, the one a 418 without a usable Retry-After gets. */
+  private static final Duration MIN_BAN = Duration.ofMinutes(2);
+
   private static final String KEY =
       "pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1";
 
@@ -42,13 +56,14 @@ class ListenKeyClientTest {
   private final AccountCredentials account =
       new AccountCredentials(
           "alice", Secret.of("AliceKey0123"), RequestSigner.fromKeyMaterial(Secret.of("s")));
+  private BinanceClientConfig config;
   private WeightBudget budget;
   private ListenKeyClient client;
 
   @BeforeEach
   void start() {
     binance.start();
-    BinanceClientConfig config =
+    config =
         BinanceClientConfig.from(
             new ConfigReader(
                 Settings.ofFlags(
@@ -60,7 +75,7 @@ class ListenKeyClientTest {
             new ServerClock(Clock.systemUTC(), registry),
             Sleeper.SYSTEM,
             registry);
-    client = new ListenKeyClient(HttpClient.newHttpClient(), config, budget);
+    client = new ListenKeyClient(HttpClient.newHttpClient(), config, budget, registry);
   }
 
   @AfterEach
@@ -136,6 +151,33 @@ class ListenKeyClientTest {
   }
 
   @Test
+  void a418WithRetryAfterZeroBansForTheMinimumAsOnTheAccountPath() {
+    Bans bans =
+        bothPathsAnswer(
+            aResponse()
+                .withStatus(418)
+                .withHeader("Retry-After", "0")
+                .withBody("{\"code\":-1003,\"msg\":\"Way too many requests; IP banned.\"}"));
+
+    assertThat(bans.listenKeyPath()).isEqualTo(bans.accountPath()).contains(T.plus(MIN_BAN));
+  }
+
+  @Test
+  void a418WithAnHttpDateRetryAfterBansUntilThatDateAsOnTheAccountPath() {
+    Bans bans =
+        bothPathsAnswer(
+            aResponse()
+                .withStatus(418)
+                .withHeader("Date", T_HTTP)
+                .withHeader("Retry-After", "Mon, 23 Nov 2026 10:10:05 GMT")
+                .withBody("{\"code\":-1003,\"msg\":\"Way too many requests; IP banned.\"}"));
+
+    assertThat(bans.listenKeyPath())
+        .isEqualTo(bans.accountPath())
+        .contains(T.plus(Duration.ofMinutes(10)));
+  }
+
+  @Test
   void anAnswerWithoutAKeyIsAFailureNotAKey() {
     binance.stubFor(
         any(urlPathEqualTo(PATH))
@@ -150,5 +192,35 @@ class ListenKeyClientTest {
     binance.stop();
 
     assertThat(client.create(account)).isInstanceOf(Answer.Failed.class);
+  }
+
+  /** When the IP ban ends after the same answer to a listenKey POST and to an account GET. */
+  private record Bans(Optional<Instant> listenKeyPath, Optional<Instant> accountPath) {}
+
+  /**
+   * Sends one listenKey POST and one account GET, each with a budget of its own on a clock fixed at
+   * {@link #T}, and both answered with {@code answer}.
+   */
+  private Bans bothPathsAnswer(ResponseDefinitionBuilder answer) {
+    binance.stubFor(any(urlPathEqualTo(PATH)).willReturn(answer));
+    binance.stubFor(get(urlPathEqualTo("/papi/v1/account")).willReturn(answer));
+    TestClock time = new TestClock(T);
+    SimpleMeterRegistry listenKeyRegistry = new SimpleMeterRegistry();
+    WeightBudget listenKeyBudget =
+        new WeightBudget(
+            6000,
+            new BigDecimal("0.8"),
+            new ServerClock(time, listenKeyRegistry),
+            time,
+            listenKeyRegistry);
+    ListenKeyClient listenKeys =
+        new ListenKeyClient(HttpClient.newHttpClient(), config, listenKeyBudget, listenKeyRegistry);
+
+    assertThat(listenKeys.create(account)).isInstanceOf(Answer.Failed.class);
+    try (BinanceAccountClient accounts =
+        new BinanceAccountClient(config, new SimpleMeterRegistry(), time, time)) {
+      assertThat(accounts.fetchAccount(account)).isInstanceOf(FetchOutcome.Failure.class);
+      return new Bans(listenKeyBudget.ipBannedUntil(), accounts.ipBannedUntil());
+    }
   }
 }

@@ -1,12 +1,14 @@
-package io.pmaccountstream.serde;
+package io.pmaccountstream.config;
 
 import java.util.Optional;
 
 /**
  * The one walk down an exception's cause chain, used wherever a failure is classified by what
  * caused it (a schema registry failure behind a {@code SerializationException} behind a {@code
- * StreamsException}, a JVM {@link Error} behind a crashed stream thread). Stops at a cause that is
- * its own cause and after {@value #MAX_DEPTH} links, so a cyclic chain cannot loop.
+ * StreamsException}, a JVM {@link Error} behind a crashed stream thread) or reported by its root (a
+ * health check, a user-data stream's connection failure). Stops at a cause that is its own cause
+ * and after {@value #MAX_DEPTH} links, so a cyclic chain cannot loop. Plain Java in {@code config},
+ * the package every layer may import, so that no layer keeps a walk of its own.
  */
 public final class CauseChain {
 
