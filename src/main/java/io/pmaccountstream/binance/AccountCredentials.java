@@ -84,11 +84,9 @@ public record AccountCredentials(String accountId, Secret apiKey, RequestSigner 
    * found (read it with {@link ConfigReader#component} to go on listing the other components').
    */
   public static List<AccountCredentials> from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     List<AccountCredentials> accounts = readAll(reader);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return accounts;
   }
 
@@ -191,7 +189,7 @@ public record AccountCredentials(String accountId, Secret apiKey, RequestSigner 
       ConfigField<Secret> secretField,
       ConfigField<Path> secretFileField,
       ConfigField<Path> privateKeyFileField) {
-    int before = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Optional<Secret> apiKey =
         oneOf(reader, id, "API key", keyField, keyFileField, Optional.empty());
     apiKey.ifPresent(key -> checkApiKey(reader, id, key, keyField, keyFileField));
@@ -207,7 +205,7 @@ public record AccountCredentials(String accountId, Secret apiKey, RequestSigner 
         keyMaterial.flatMap(
             material ->
                 signer(reader, id, material, secretField, secretFileField, privateKeyFileField));
-    if (reader.problems().size() > before || apiKey.isEmpty() || signer.isEmpty()) {
+    if (checkpoint.hasNewProblems() || apiKey.isEmpty() || signer.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new AccountCredentials(id, apiKey.get(), signer.get()));

@@ -220,7 +220,7 @@ public final class BinanceClientConfig {
    * @throws ConfigException when any field of this component is invalid
    */
   public static BinanceClientConfig from(ConfigReader reader) {
-    int problemsBefore = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Builder b = new Builder();
     b.baseUrl = reader.get(BASE_URL);
     b.recvWindow = reader.get(RECV_WINDOW);
@@ -242,9 +242,7 @@ public final class BinanceClientConfig {
     b.timeUrl = b.baseUrl == null ? Optional.empty() : timeUrl(reader, b.baseUrl);
     reader.requireNotShorter(
         RETRY_MAX_BACKOFF, b.retryMaxBackoff, RETRY_INITIAL_BACKOFF, b.retryInitialBackoff, false);
-    if (reader.problems().size() > problemsBefore) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new BinanceClientConfig(b);
   }
 

@@ -125,6 +125,39 @@ public final class ConfigReader {
   }
 
   /**
+   * How many problems are recorded now: a component's {@code from} checks against it at its end.
+   */
+  public Checkpoint checkpoint() {
+    return new Checkpoint(problems.size());
+  }
+
+  /** The problems recorded when a component started reading. */
+  public final class Checkpoint {
+
+    private final int known;
+
+    private Checkpoint(int known) {
+      this.known = known;
+    }
+
+    /** Whether a problem was recorded since. */
+    public boolean hasNewProblems() {
+      return problems.size() > known;
+    }
+
+    /**
+     * Throws a {@link ConfigException} listing every problem recorded so far when one was recorded
+     * since: the component is then not built, and a caller collecting every component's problems
+     * ({@link #component}) goes on.
+     */
+    public void throwIfNewProblems() {
+      if (hasNewProblems()) {
+        throw new ConfigException(problems);
+      }
+    }
+  }
+
+  /**
    * Reads one component that validates itself (its {@code from(reader)} returns a fully valid value
    * or throws a {@link ConfigException}): empty, with its problems recorded here, when it throws,
    * so a command reading several components still lists every problem of all of them at once.

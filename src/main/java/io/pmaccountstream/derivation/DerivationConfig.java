@@ -102,13 +102,11 @@ public record DerivationConfig(
    * (also kept in the reader, so a caller reading it with {@link ConfigReader#component} goes on).
    */
   public static DerivationConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     List<BigDecimal> levels = reader.get(LEVELS);
     BigDecimal hysteresis = reader.get(HYSTERESIS);
     Duration lead = reader.get(MAX_UPDATE_TIME_LEAD);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new DerivationConfig(levels, hysteresis, lead);
   }
 

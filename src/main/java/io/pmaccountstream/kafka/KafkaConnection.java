@@ -1,6 +1,5 @@
 package io.pmaccountstream.kafka;
 
-import io.pmaccountstream.config.ConfigException;
 import io.pmaccountstream.config.ConfigField;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Secret;
@@ -130,7 +129,7 @@ public record KafkaConnection(
   }
 
   public static KafkaConnection from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Optional<String> user = reader.read(REGISTRY_BASIC_AUTH_USER);
     Optional<Secret> password =
         secret(reader, REGISTRY_BASIC_AUTH_PASSWORD, REGISTRY_BASIC_AUTH_PASSWORD_FILE);
@@ -167,9 +166,7 @@ public record KafkaConnection(
             reader.settings().withPrefix(CLIENT_PREFIX),
             truststore,
             allowInsecure);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return connection;
   }
 

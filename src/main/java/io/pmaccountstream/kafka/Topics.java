@@ -73,7 +73,7 @@ public record Topics(
    * problems).
    */
   public static Topics from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Topics topics =
         new Topics(
             reader.get(SNAPSHOTS),
@@ -83,9 +83,7 @@ public record Topics(
             reader.get(DEAD_LETTER),
             reader.get(DERIVE_DEAD_LETTER),
             reader.get(RISK_LEVEL_CHANGES));
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return topics;
   }
 

@@ -39,12 +39,10 @@ public record OpsConfig(boolean enabled, int port, String bindAddress) {
    * has found (read it with {@link ConfigReader#component} to go on listing the other components').
    */
   public static OpsConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     String port = reader.get(HTTP_PORT);
     String bind = reader.get(HTTP_BIND);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     if (isDisabled(port)) {
       return new OpsConfig(false, -1, bind.trim());
     }

@@ -80,7 +80,7 @@ public record AdaptiveConfig(
    * derivation always agree (listed in the configuration table with the derivation's fields).
    */
   public static AdaptiveConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Boolean enabled = reader.get(ADAPTIVE);
     Optional<Duration> max = reader.read(INTERVAL_MAX).or(() -> reader.read(PollerConfig.INTERVAL));
     Optional<Duration> min =
@@ -91,9 +91,7 @@ public record AdaptiveConfig(
     Duration pushMinGap = reader.get(PUSH_MIN_GAP);
     Double headroom = reader.get(HEADROOM);
     List<BigDecimal> levels = reader.get(RiskLevels.FIELD);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new AdaptiveConfig(
         enabled, min.orElseThrow(), max.orElseThrow(), pushMinGap, headroom, levels);
   }

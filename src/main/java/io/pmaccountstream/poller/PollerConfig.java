@@ -105,7 +105,7 @@ public record PollerConfig(
    * found (read it with {@link ConfigReader#component} to go on listing the other components').
    */
   public static PollerConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Duration interval = reader.get(INTERVAL);
     Double jitter = reader.get(JITTER);
     EmissionPolicy emission = reader.get(EMIT);
@@ -121,9 +121,7 @@ public record PollerConfig(
     Double staleAfterIntervals = reader.get(STALE_AFTER_INTERVALS);
     reader.requireNotShorter(
         FATAL_BACKOFF_MAX, fatalMax, FATAL_BACKOFF_INITIAL, fatalInitial, false);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new PollerConfig(
         interval,
         jitter,

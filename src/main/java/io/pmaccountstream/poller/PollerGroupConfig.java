@@ -81,7 +81,7 @@ public record PollerGroupConfig(
    * found (read it with {@link ConfigReader#component} to go on listing the other components').
    */
   public static PollerGroupConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Optional<String> groupId = reader.read(GROUP_ID).filter(s -> !s.isBlank());
     String assignmentTopic = reader.get(ASSIGNMENT_TOPIC);
     Integer assignmentPartitions = reader.get(ASSIGNMENT_PARTITIONS);
@@ -90,9 +90,7 @@ public record PollerGroupConfig(
     Duration restoreTimeout = reader.get(RESTORE_TIMEOUT);
     Duration revokeTimeout = reader.get(REVOKE_TIMEOUT);
     reader.requireNotShorter(SESSION_TIMEOUT, session, HEARTBEAT_INTERVAL, heartbeat, true);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new PollerGroupConfig(
         groupId,
         assignmentTopic,

@@ -233,7 +233,7 @@ public record SimulatorConfig(
    * the command).
    */
   public static SimulatorConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Integer port = reader.get(PORT);
     String bindAddress = reader.get(BIND_ADDRESS);
     List<String> scenarios = reader.get(SCENARIO);
@@ -249,9 +249,7 @@ public record SimulatorConfig(
     KeyType keyType = reader.get(KEY_TYPE);
     Optional<Path> credentialsOut = reader.read(CREDENTIALS_OUT);
     Optional<FaultConfig> faults = faults(reader);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new SimulatorConfig(
         port,
         bindAddress,
@@ -272,7 +270,7 @@ public record SimulatorConfig(
 
   /** The fault settings; empty when one is invalid (its problem is in the reader). */
   private static Optional<FaultConfig> faults(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Map<Fault, Double> rates = new LinkedHashMap<>();
     BigDecimal total = BigDecimal.ZERO;
     for (Map.Entry<Fault, ConfigField<BigDecimal>> field : FAULT_RATES.entrySet()) {
@@ -299,7 +297,7 @@ public record SimulatorConfig(
     BigDecimal sigma = lognormal ? reader.get(LATENCY_SIGMA) : null;
     Duration jitter = lognormal ? null : reader.get(LATENCY_JITTER);
     Duration hostileDrip = reader.get(HOSTILE_DRIP);
-    if (reader.problems().size() > known) {
+    if (checkpoint.hasNewProblems()) {
       return Optional.empty();
     }
     LatencyModel model =

@@ -207,7 +207,7 @@ public record DeriveConfig(
    *     fields is invalid
    */
   static DeriveConfig from(ConfigReader reader, Map<String, String> env) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     String applicationId = reader.get(APPLICATION_ID);
     Optional<Path> stateDir = reader.read(STATE_DIR);
     Duration commitInterval = reader.get(COMMIT_INTERVAL);
@@ -223,9 +223,7 @@ public record DeriveConfig(
     EmitFromPolicy emitFrom = reader.get(EMIT_FROM);
     Optional<String> instanceId = reader.read(INSTANCE_ID);
     Duration sessionTimeout = reader.get(SESSION_TIMEOUT);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new DeriveConfig(
         applicationId,
         stateDir,

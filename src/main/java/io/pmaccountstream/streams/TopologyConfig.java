@@ -34,12 +34,10 @@ public record TopologyConfig(Topics topics, DerivationConfig derivation) {
    *     fields is invalid
    */
   public static TopologyConfig from(ConfigReader reader) {
-    int known = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Optional<Topics> topics = reader.component(Topics::from);
     Optional<DerivationConfig> derivation = reader.component(DerivationConfig::from);
-    if (reader.problems().size() > known) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new TopologyConfig(topics.orElseThrow(), derivation.orElseThrow());
   }
 

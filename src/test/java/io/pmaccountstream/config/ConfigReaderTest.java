@@ -147,4 +147,23 @@ class ConfigReaderTest {
             "x.max (PT4S) must not be shorter than x.initial (PT5S)",
             "x.max (PT5S) must be longer than x.initial (PT5S)");
   }
+
+  @Test
+  void aCheckpointThrowsOnlyForProblemsRecordedSinceButListsEveryProblem() {
+    ConfigReader reader = new ConfigReader(Settings.ofFlags(Map.of()));
+    reader.problem("an earlier component's problem");
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
+
+    checkpoint.throwIfNewProblems();
+    assertThat(checkpoint.hasNewProblems()).isFalse();
+
+    reader.problem("this component's problem");
+    assertThat(checkpoint.hasNewProblems()).isTrue();
+    assertThatThrownBy(checkpoint::throwIfNewProblems)
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly("an earlier component's problem", "this component's problem"));
+  }
 }

@@ -6,6 +6,7 @@ import io.pmaccountstream.avro.AccountSnapshot;
 import io.pmaccountstream.avro.AccountStatus;
 import io.pmaccountstream.avro.AccountStatusTransition;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
+import io.pmaccountstream.testing.FoldedEvents;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class PartitionedPollerLeftoversTest {
 
   private static final String ACCOUNT = "acct-1";
-  private final AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
 
   /** poller-a's snapshots 1..5, observed at 1..5 s: NORMAL. */
   private static List<AccountSnapshot> beforeTheCut() {
@@ -55,9 +55,9 @@ class PartitionedPollerLeftoversTest {
     }
     List<AccountSnapshot> topic = concat(beforeTheCut(), newOwner, leftovers);
 
-    Folded asPublished = fold(topic);
-    Folded withoutLeftovers = fold(concat(beforeTheCut(), newOwner));
-    Folded inObservationOrder =
+    FoldedEvents asPublished = fold(topic);
+    FoldedEvents withoutLeftovers = fold(concat(beforeTheCut(), newOwner));
+    FoldedEvents inObservationOrder =
         fold(topic.stream().sorted(Comparator.comparing(AccountSnapshot::getObservedAt)).toList());
 
     assertThat(asPublished.stale).as("leftovers derived as stale").isEqualTo(leftovers.size());
@@ -94,8 +94,8 @@ class PartitionedPollerLeftoversTest {
             snapshot("poller-b", 10, 18_000, AccountStatus.NORMAL, "1.6000"));
     List<AccountSnapshot> topic = concat(beforeTheCut(), newOwnerFirst, leftovers, newOwnerThen);
 
-    Folded asPublished = fold(topic);
-    Folded inObservationOrder =
+    FoldedEvents asPublished = fold(topic);
+    FoldedEvents inObservationOrder =
         fold(topic.stream().sorted(Comparator.comparing(AccountSnapshot::getObservedAt)).toList());
 
     assertThat(asPublished.stale).as("leftovers older than poller-b's 16 s").isEqualTo(10);
@@ -131,37 +131,7 @@ class PartitionedPollerLeftoversTest {
     return Stream.of(parts).flatMap(List::stream).toList();
   }
 
-  private Folded fold(List<AccountSnapshot> snapshots) {
-    AccountFold.States memory = AccountFold.States.inMemory();
-    Folded folded = new Folded();
-    for (AccountSnapshot s : snapshots) {
-      AccountFold.Step step = fold.apply(s.getAccountId(), s, memory, folded);
-      if (step instanceof AccountFold.Derived derived && !derived.derivation().accepted()) {
-        folded.stale++;
-      }
-    }
-    return folded;
-  }
-
-  private static final class Folded implements AccountFold.Events {
-    final List<AccountStatusTransition> transitions = new ArrayList<>();
-    final List<UniMmrLevelEvent> levelEvents = new ArrayList<>();
-    final List<AccountSnapshot> accepted = new ArrayList<>();
-    int stale;
-
-    @Override
-    public void transition(AccountStatusTransition transition) {
-      transitions.add(transition);
-    }
-
-    @Override
-    public void levelEvent(UniMmrLevelEvent event) {
-      levelEvents.add(event);
-    }
-
-    @Override
-    public void accepted(AccountSnapshot snapshot) {
-      accepted.add(snapshot);
-    }
+  private static FoldedEvents fold(List<AccountSnapshot> snapshots) {
+    return FoldedEvents.of(snapshots);
   }
 }

@@ -10,9 +10,6 @@ import io.pmaccountstream.avro.RiskLevelChange;
 import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
-import io.pmaccountstream.derivation.AccountFold;
-import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.poller.DeadLetter;
@@ -22,6 +19,7 @@ import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SchemaRegistryClientConfig;
 import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
+import io.pmaccountstream.testing.FoldedEvents;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -48,13 +46,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A small fixed story of three accounts for the interop ITs, published through our own code: the
  * snapshots with our {@link ConfluentAvroSerializer} (as the poller does), then the derived topics
  * by the real derive app (Kafka Streams on the real broker, our serde, the real registry). The
- * expected derived records come from the plain {@link AccountFold}, the fold the topology runs.
+ * expected derived records come from the plain fold ({@link FoldedEvents}), the one the topology
+ * runs.
  *
  * <p>Times are minutes after {@link #start}, 90 minutes before the wall clock, so that "the last
  * hour" of a query splits the story, and the broker's retention keeps every record.
@@ -209,28 +209,10 @@ final class InteropHistory {
 
   /** The expected derived topics: the one fold the topology runs, over the published order. */
   private void derive() {
-    AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
-    AccountFold.States states = AccountFold.States.inMemory();
-    AccountFold.Events events =
-        new AccountFold.Events() {
-          @Override
-          public void transition(AccountStatusTransition transition) {
-            transitions.add(transition);
-          }
-
-          @Override
-          public void levelEvent(UniMmrLevelEvent event) {
-            levelEvents.add(event);
-          }
-
-          @Override
-          public void accepted(AccountSnapshot snapshot) {
-            InteropHistory.this.accepted.add(snapshot);
-          }
-        };
-    for (AccountSnapshot snapshot : snapshots) {
-      fold.apply(snapshot.getAccountId(), snapshot, states, events);
-    }
+    FoldedEvents folded = FoldedEvents.of(snapshots);
+    transitions.addAll(folded.transitions);
+    levelEvents.addAll(folded.levelEvents);
+    accepted.addAll(folded.accepted);
   }
 
   /** The last accepted snapshot of each account: what the compacted latest topic stands for. */
@@ -256,16 +238,7 @@ final class InteropHistory {
     try (HttpSchemaRegistryClient client =
             new HttpSchemaRegistryClient(SchemaRegistryClientConfig.of(URI.create(registryUrl)));
         KafkaProducer<String, AccountSnapshot> producer =
-            new KafkaProducer<>(
-                Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrap,
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                    true,
-                    ProducerConfig.ACKS_CONFIG,
-                    "all"),
-                new StringSerializer(),
-                new ConfluentAvroSerializer<AccountSnapshot>(client))) {
+            producer(bootstrap, new ConfluentAvroSerializer<AccountSnapshot>(client))) {
       for (AccountSnapshot s : snapshots) {
         producer.send(
             new ProducerRecord<>(
@@ -312,16 +285,7 @@ final class InteropHistory {
         new HttpSchemaRegistryClient(SchemaRegistryClientConfig.of(URI.create(registryUrl)))) {
       RiskLevelChangePublisher publisher =
           new RiskLevelChangePublisher(
-              new KafkaProducer<>(
-                  Map.of(
-                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                      bootstrap,
-                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                      true,
-                      ProducerConfig.ACKS_CONFIG,
-                      "all"),
-                  new StringSerializer(),
-                  new ConfluentAvroSerializer<RiskLevelChange>(client)),
+              producer(bootstrap, new ConfluentAvroSerializer<RiskLevelChange>(client)),
               topics.riskLevelChanges(),
               Duration.ofMillis(100),
               refused::add,
@@ -335,6 +299,20 @@ final class InteropHistory {
             "riskLevelChanges not published: " + unsent + " unsent, dead letters " + refused);
       }
     }
+  }
+
+  /** An idempotent producer of string keys, as the poller's are. */
+  private static <V> KafkaProducer<String, V> producer(String bootstrap, Serializer<V> values) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
+        new StringSerializer(),
+        values);
   }
 
   /** The records a read_committed consumer sees in the topic now (0 if it does not exist). */

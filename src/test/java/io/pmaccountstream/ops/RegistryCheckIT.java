@@ -94,16 +94,7 @@ class RegistryCheckIT {
   void trustsTheRegistrysPrivateCaFromTheConfiguredPem() throws Exception {
     TestTls tls = TestTls.generate(dir.resolve("tls"));
     Path ca = Files.writeString(dir.resolve("ca.crt"), tls.caPem());
-    WireMockServer https =
-        new WireMockServer(
-            options()
-                .bindAddress("127.0.0.1")
-                .httpDisabled(true)
-                .dynamicHttpsPort()
-                .keystorePath(tls.keystore().toString())
-                .keystoreType("PKCS12")
-                .keystorePassword(tls.keystorePassword())
-                .keyManagerPassword(tls.keystorePassword()));
+    WireMockServer https = new WireMockServer(tls.httpsOnlyWireMock());
     https.start();
     try {
       https.stubFor(get(urlEqualTo("/subjects")).willReturn(okJson("[]")));

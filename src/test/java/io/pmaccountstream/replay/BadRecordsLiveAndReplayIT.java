@@ -11,8 +11,6 @@ import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.config.Settings;
 import io.pmaccountstream.derivation.AccountFold;
-import io.pmaccountstream.derivation.DerivationConfig;
-import io.pmaccountstream.derivation.Deriver;
 import io.pmaccountstream.kafka.KafkaConnection;
 import io.pmaccountstream.kafka.Topics;
 import io.pmaccountstream.replay.HistoryFixture.CliRun;
@@ -22,6 +20,7 @@ import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.streams.DeriveApp;
 import io.pmaccountstream.streams.DeriveConfig;
 import io.pmaccountstream.streams.RecordFailures;
+import io.pmaccountstream.testing.FoldedEvents;
 import io.pmaccountstream.testing.KafkaBrokerExtension;
 import io.pmaccountstream.testing.SchemaRegistryExtension;
 import java.io.IOException;
@@ -202,26 +201,8 @@ class BadRecordsLiveAndReplayIT {
 
   /** The plain fold of the good records, in topic order per account. */
   private static Expected expected(List<AccountSnapshot> good) {
-    AccountFold fold = new AccountFold(new Deriver(DerivationConfig.defaults()));
-    List<AccountStatusTransition> transitions = new ArrayList<>();
-    List<UniMmrLevelEvent> levels = new ArrayList<>();
-    AccountFold.States memory = AccountFold.States.inMemory();
-    AccountFold.Events events =
-        new AccountFold.Events() {
-          @Override
-          public void transition(AccountStatusTransition transition) {
-            transitions.add(transition);
-          }
-
-          @Override
-          public void levelEvent(UniMmrLevelEvent event) {
-            levels.add(event);
-          }
-        };
-    for (AccountSnapshot snapshot : good) {
-      fold.apply(snapshot.getAccountId(), snapshot, memory, events);
-    }
-    return new Expected(transitions, levels);
+    FoldedEvents folded = FoldedEvents.of(good);
+    return new Expected(folded.transitions, folded.levelEvents);
   }
 
   private DeriveApp.Settings settings() {

@@ -3,7 +3,6 @@ package io.pmaccountstream.serde;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,16 +38,7 @@ class RegistryTruststoreIT {
   static void start() throws Exception {
     TestTls tls = TestTls.generate(dir.resolve("tls"));
     caFile = Files.writeString(dir.resolve("registry-ca.crt"), tls.caPem());
-    registry =
-        new WireMockServer(
-            options()
-                .bindAddress("127.0.0.1")
-                .httpDisabled(true)
-                .dynamicHttpsPort()
-                .keystorePath(tls.keystore().toString())
-                .keystoreType("PKCS12")
-                .keystorePassword(tls.keystorePassword())
-                .keyManagerPassword(tls.keystorePassword()));
+    registry = new WireMockServer(tls.httpsOnlyWireMock());
     registry.start();
     registry.stubFor(
         get(urlEqualTo("/schemas/ids/7")).willReturn(okJson("{\"schema\":\"\\\"string\\\"\"}")));

@@ -15,6 +15,7 @@ import io.pmaccountstream.avro.UniMmrLevelEvent;
 import io.pmaccountstream.derivation.AccountFold;
 import io.pmaccountstream.derivation.DerivationConfig;
 import io.pmaccountstream.kafka.Topics;
+import io.pmaccountstream.testing.FoldedEvents;
 import io.pmaccountstream.testing.InMemorySchemaRegistry;
 import io.pmaccountstream.testing.TestSnapshots;
 import java.math.BigDecimal;
@@ -379,19 +380,7 @@ class DerivationTopologyTest {
         new AccountFold(new io.pmaccountstream.derivation.Deriver(DerivationConfig.defaults()));
     AccountFold.States states = AccountFold.States.inMemory();
     java.util.Random random = new java.util.Random(7);
-    List<Object> expected = new java.util.ArrayList<>();
-    AccountFold.Events expect =
-        new AccountFold.Events() {
-          @Override
-          public void transition(AccountStatusTransition transition) {
-            expected.add(transition);
-          }
-
-          @Override
-          public void levelEvent(UniMmrLevelEvent event) {
-            expected.add(event);
-          }
-        };
+    FoldedEvents expect = new FoldedEvents();
     BigDecimal u = new BigDecimal("1.4");
     for (int i = 0; i < 300; i++) {
       u =
@@ -412,7 +401,7 @@ class DerivationTopologyTest {
     List<Object> actual = new java.util.ArrayList<>();
     actual.addAll(transitions.readValuesToList());
     actual.addAll(levels.readValuesToList());
-    assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(expected).hasSizeGreaterThan(20);
+    assertThat(actual).containsExactlyInAnyOrderElementsOf(expect.events);
+    assertThat(expect.events).hasSizeGreaterThan(20);
   }
 }

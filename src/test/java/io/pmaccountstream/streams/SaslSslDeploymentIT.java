@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.unauthorized;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.pmaccountstream.streams.DeriveItSupport.readAll;
 import static io.pmaccountstream.streams.DeriveItSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -469,16 +468,7 @@ class SaslSslDeploymentIT {
 
     static RegistryFront start(String registryUrl, TestTls tls, String user, String password) {
       URI registry = URI.create(registryUrl);
-      WireMockServer server =
-          new WireMockServer(
-              options()
-                  .bindAddress(HOST)
-                  .httpDisabled(true)
-                  .dynamicHttpsPort()
-                  .keystorePath(tls.keystore().toString())
-                  .keystoreType("PKCS12")
-                  .keystorePassword(tls.keystorePassword())
-                  .keyManagerPassword(tls.keystorePassword()));
+      WireMockServer server = new WireMockServer(tls.httpsOnlyWireMock());
       server.start();
       try {
         server.stubFor(

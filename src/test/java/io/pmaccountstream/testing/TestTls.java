@@ -1,5 +1,6 @@
 package io.pmaccountstream.testing;
 
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,18 @@ import java.util.concurrent.TimeUnit;
  * Kubernetes Secret ({@code ca.crt}) gives it to clients.
  */
 public record TestTls(Path keystore, String keystorePassword, String caPem) {
+
+  /** WireMock serving https only, on 127.0.0.1, with this certificate (a registry behind TLS). */
+  public WireMockConfiguration httpsOnlyWireMock() {
+    return WireMockConfiguration.options()
+        .bindAddress("127.0.0.1")
+        .httpDisabled(true)
+        .dynamicHttpsPort()
+        .keystorePath(keystore.toString())
+        .keystoreType("PKCS12")
+        .keystorePassword(keystorePassword)
+        .keyManagerPassword(keystorePassword);
+  }
 
   public static TestTls generate(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);

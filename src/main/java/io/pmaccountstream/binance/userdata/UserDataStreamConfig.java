@@ -126,7 +126,7 @@ public final class UserDataStreamConfig {
    * reader holds (this component's and those read before it).
    */
   public static UserDataStreamConfig from(ConfigReader reader) {
-    int problemsBefore = reader.problems().size();
+    ConfigReader.Checkpoint checkpoint = reader.checkpoint();
     Boolean enabled = reader.get(ENABLED);
     URI wsBaseUrl = reader.get(WS_BASE_URL);
     Duration keepalive = reader.get(KEEPALIVE);
@@ -136,9 +136,7 @@ public final class UserDataStreamConfig {
     Duration initial = reader.get(RECONNECT_INITIAL_BACKOFF);
     Duration max = reader.get(RECONNECT_MAX_BACKOFF);
     reader.requireNotShorter(RECONNECT_MAX_BACKOFF, max, RECONNECT_INITIAL_BACKOFF, initial, false);
-    if (reader.problems().size() > problemsBefore) {
-      throw new ConfigException(reader.problems());
-    }
+    checkpoint.throwIfNewProblems();
     return new UserDataStreamConfig(
         enabled, stripTrailingSlash(wsBaseUrl), keepalive, maxAge, ping, pong, initial, max);
   }
