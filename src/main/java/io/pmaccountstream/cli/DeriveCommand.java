@@ -5,7 +5,6 @@ import io.pmaccountstream.ops.ConnectionChecks;
 import io.pmaccountstream.ops.HealthCheck;
 import io.pmaccountstream.ops.HealthChecks;
 import io.pmaccountstream.ops.Metrics;
-import io.pmaccountstream.ops.OpsConfig;
 import io.pmaccountstream.serde.HttpSchemaRegistryClient;
 import io.pmaccountstream.serde.SchemaRegistryException;
 import io.pmaccountstream.streams.DeriveApp;
@@ -14,7 +13,6 @@ import io.pmaccountstream.streams.DeriveStartupException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -82,18 +80,16 @@ public final class DeriveCommand implements Callable<Integer> {
   String emitFrom;
 
   /** Every setting of {@code derive}, validated together. */
-  record Wiring(OpsConfig ops, DeriveApp.Settings derive) {}
-
   @Override
   public Integer call() throws InterruptedException {
-    Wiring wiring = read();
+    Service.Settings<DeriveApp.Settings> settings = read();
     PrintWriter err = spec.commandLine().getErr();
     return Service.run(
-        "derive", wiring.ops(), err, m -> new DeriveService(wiring.derive(), m, err));
+        "derive", settings.ops(), err, m -> new DeriveService(settings.app(), m, err));
   }
 
   /** The settings {@link #call} runs with: the file, the environment and these flags. */
-  Wiring read() {
+  Service.Settings<DeriveApp.Settings> read() {
     Map<String, String> flags = connection.flags();
     flags.put(DeriveConfig.APPLICATION_ID.name(), applicationId);
     flags.put(DeriveConfig.STATE_DIR.name(), stateDir);
@@ -101,15 +97,7 @@ public final class DeriveCommand implements Callable<Integer> {
     flags.put(DeriveConfig.EMIT_FROM.name(), emitFrom);
     flags.put(DerivationConfig.LEVELS.name(), levels);
     flags.put(DerivationConfig.HYSTERESIS.name(), hysteresis);
-    return config.read(
-        flags,
-        reader -> {
-          // read apart, so the app's problems are listed even when the ops settings are wrong
-          Optional<OpsConfig> ops = reader.component(OpsConfig::from);
-          DeriveApp.Settings app = DeriveApp.Settings.from(reader);
-          reader.throwIfProblems();
-          return new Wiring(ops.orElseThrow(), app);
-        });
+    return Service.settings(config, flags, DeriveApp.Settings::from);
   }
 
   /**

@@ -11,7 +11,6 @@ import io.pmaccountstream.poller.PollerApp;
 import io.pmaccountstream.poller.PollerConfig;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -48,34 +47,24 @@ final class PollCommand implements Callable<Integer> {
   String opsPort;
 
   /** Every setting of {@code poll}, validated together. */
-  record Wiring(OpsConfig ops, PollerApp.Settings poller) {}
-
   @Override
   public Integer call() throws InterruptedException {
-    Wiring wiring = read();
+    Service.Settings<PollerApp.Settings> settings = read();
     return Service.run(
         "poll",
-        wiring.ops(),
+        settings.ops(),
         spec.commandLine().getErr(),
-        metrics -> new PollService(wiring.poller(), metrics));
+        metrics -> new PollService(settings.app(), metrics));
   }
 
-  Wiring read() {
+  Service.Settings<PollerApp.Settings> read() {
     Map<String, String> flags = connection.flags();
     flags.put("binance.base.url", baseUrl);
     flags.put(PollerConfig.INTERVAL.name(), interval);
     flags.put(PollerConfig.EMIT.name(), emit);
     flags.put(Topics.SNAPSHOTS.name(), topic);
     flags.put(OpsConfig.HTTP_PORT.name(), opsPort);
-    return config.read(
-        flags,
-        reader -> {
-          // read apart, so the app's problems are listed even when the ops settings are wrong
-          Optional<OpsConfig> ops = reader.component(OpsConfig::from);
-          PollerApp.Settings app = PollerApp.Settings.from(reader);
-          reader.throwIfProblems();
-          return new Wiring(ops.orElseThrow(), app);
-        });
+    return Service.settings(config, flags, PollerApp.Settings::from);
   }
 
   /** The poller, its broker check for readiness, and its shutdown. */

@@ -1,5 +1,6 @@
 package io.pmaccountstream.cli;
 
+import io.pmaccountstream.config.ConfigReader;
 import io.pmaccountstream.ops.HealthChecks;
 import io.pmaccountstream.ops.Metrics;
 import io.pmaccountstream.ops.OpsConfig;
@@ -7,6 +8,8 @@ import io.pmaccountstream.ops.OpsServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
@@ -17,6 +20,29 @@ import java.util.function.Function;
  * JVM exits.
  */
 public interface Service extends AutoCloseable {
+
+  /**
+   * What a long-running command runs with: the ops endpoint's settings and the app's, read together
+   * by {@link #settings}.
+   */
+  record Settings<A>(OpsConfig ops, A app) {}
+
+  /**
+   * The ops settings and the app's from the command's configuration, every problem of both in one
+   * {@link io.pmaccountstream.config.ConfigException} (the ops settings are read apart, so the
+   * app's problems are listed even when they are wrong).
+   */
+  static <A> Settings<A> settings(
+      ConfigOptions config, Map<String, String> flags, Function<ConfigReader, A> app) {
+    return config.read(
+        flags,
+        reader -> {
+          Optional<OpsConfig> ops = reader.component(OpsConfig::from);
+          A settings = app.apply(reader);
+          reader.throwIfProblems();
+          return new Settings<>(ops.orElseThrow(), settings);
+        });
+  }
 
   /** How long the shutdown hook waits, after the service stopped, for the rest to close. */
   Duration CLOSE_GRACE = Duration.ofSeconds(5);

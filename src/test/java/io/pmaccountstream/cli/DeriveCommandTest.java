@@ -84,7 +84,7 @@ class DeriveCommandTest {
     new CommandLine(command).parseArgs("--config", file.toString(), "--levels", "1.1,1.4");
     command.config.environment = Map.of();
 
-    DeriveApp.Settings settings = command.read().derive();
+    DeriveApp.Settings settings = command.read().app();
 
     assertThat(settings.connection().bootstrapServers()).isEqualTo("file:9092");
     assertThat(settings.topology().derivation().levels())
