@@ -485,6 +485,9 @@ public final class ChaosMain implements Callable<Integer> {
     // (the default, first-start, would warm its state from the first seconds without emitting,
     // and the history check derives all of them).
     settings.put("derive.emit.from", "all");
+    // A static member, as the StatefulSet makes each pod (its pod name): a restarted derive takes
+    // its tasks back at once instead of waiting out the dead member's session (issue 14, 6b).
+    settings.put("derive.instance.id", "chaos-" + runId + "-derive-0");
     for (String setting : deriveSettings) {
       int eq = setting.indexOf('=');
       settings.put(setting.substring(0, eq), setting.substring(eq + 1));
